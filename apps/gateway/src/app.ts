@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '@switchboard/kit';
+import Fastify, { type FastifyReply, LogController } from 'fastify';
+import { Lifecycle } from './lifecycle.js';
+import type { GatewayLogger } from './logger.js';
+import { handleHttpRequest } from './mcp.js';
+import { healthRoutes } from './plugins/health.js';
+import { isLoopbackHost, jsonRpcError, OriginGuard } from './plugins/origin.js';
+import type { Runtime } from './runtime.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Until authentication exists the gateway serves one principal with every scope, and only on a
+ * loopback interface (`serve` refuses anything else).
+ */
+export const LOCAL_PRINCIPAL: Principal = { id: 'local', kind: 'local', scopes: new Set(['*']) };
+
+export interface AppOptions {
+  runtime: Runtime;
+  logger: GatewayLogger;
+  lifecycle?: Lifecycle;
+}
+
+/** Builds the Fastify app. Never listens: `main.ts` does, tests use `inject()` or port 0. */
+export async function buildApp(options: AppOptions) {
+  const { runtime, logger } = options;
+  const lifecycle = options.lifecycle ?? new Lifecycle();
+  const { server } = runtime.config;
+
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: server.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // One access line per request, written in onResponse below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  await app.register(healthRoutes, { runtime, lifecycle });
+
+  const guard = new OriginGuard({
+    loopback: isLoopbackHost(server.host),
+    allowedHosts: server.allowedHosts,
+    allowedOrigins: server.allowedOrigins,
+  });
+
+  await app.register(async (mcp) => {
+    mcp.addHook('onRequest', guard.hook);
+
+    mcp.setErrorHandler(async (error, request, reply) => {
+      const code = error instanceof Error && 'code' in error ? error.code : undefined;
+      const statusCode = error instanceof Error && 'statusCode' in error ? error.statusCode : undefined;
+      const status = typeof statusCode === 'number' ? statusCode : 500;
+      if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+        return reply.code(400).send(jsonRpcError(-32700, 'Parse error: the body is not valid JSON.'));
+      }
+      if (status < 500 && error instanceof Error) {
+        return reply.code(status).send(jsonRpcError(-32600, `Invalid request: ${error.message}`));
+      }
+      request.log.error({ err: error }, 'mcp route failed');
+      return reply.code(500).send(jsonRpcError(-32603, `Internal error (request ${request.id}).`));
+    });
+
+    mcp.post('/mcp', async (request, reply) => {
+      if (lifecycle.shuttingDown) {
+        return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
+      }
+      reply.hijack();
+      const session = {
+        principal: LOCAL_PRINCIPAL,
+        requestId: request.id,
+        logger: request.log.child({ principal: LOCAL_PRINCIPAL.id }),
+      };
+      try {
+        await handleHttpRequest(runtime, session, request.raw, reply.raw, request.body);
+      } catch (error) {
+        request.log.error({ err: error }, 'mcp transport failed');
+        if (!reply.raw.headersSent) {
+          reply.raw.writeHead(500, { 'content-type': 'application/json' });
+          reply.raw.end(JSON.stringify(jsonRpcError(-32603, `Internal error (request ${request.id}).`)));
+        }
+      }
+    });
+
+    // Stateless Streamable HTTP: no server-initiated stream and no session to delete (MCP 2025-11-25
+    // allows 405 for both).
+    const notAllowed = async (_request: unknown, reply: FastifyReply) =>
+      reply
+        .code(405)
+        .header('allow', 'POST')
+        .send(jsonRpcError(-32000, 'Method not allowed: this endpoint is stateless; send requests with POST.'));
+    mcp.get('/mcp', notAllowed);
+    mcp.delete('/mcp', notAllowed);
+  });
+
+  return app;
+}

@@ -1,0 +1,278 @@
+import { readFile } from 'node:fs/promises';
+import { type AnyConnector, isSecretSchema } from '@switchboard/kit';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { formatPath, type PathIssue, pathIssues } from './zod-issues.js';
+
+/** One problem in a configuration, with the path of the field at fault. */
+export type ConfigIssue = PathIssue;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(
+      `${source} is not valid:\n${issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`,
+    );
+  }
+}
+
+const SEPARATORS = ['__', '_', '-'] as const;
+
+const ServerConfig = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Interface to bind. HOST overrides it.'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('TCP port. PORT overrides it.'),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Host header values accepted besides the loopback names, e.g. "mcp.example.com".'),
+    allowedOrigins: z
+      .array(z.url())
+      .default([])
+      .describe('Browser origins allowed to call /mcp, e.g. "https://agents.example.com".'),
+    bodyLimitBytes: z.number().int().min(1024).default(1_048_576).describe('Largest accepted request body.'),
+    readinessTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .default(2_000)
+      .describe('Deadline of each connector readiness check in /readyz.'),
+    shutdownGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe('How long in-flight requests may take to finish on shutdown.'),
+  })
+  .strict();
+
+const ToolsConfig = z
+  .object({
+    separator: z.enum(SEPARATORS).default('__').describe('Between namespace and tool name.'),
+    defaultTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(300_000)
+      .default(15_000)
+      .describe('Deadline of a tool call when the tool sets none.'),
+  })
+  .strict();
+
+const InstanceConfig = z
+  .object({
+    package: z.string().min(1).describe('Connector package name, e.g. "odoo".'),
+    namespace: z.string().min(1).optional().describe('Prefix of its tools; defaults to the package name.'),
+    enabled: z.boolean().default(true),
+    config: z.record(z.string(), z.unknown()).default({}).describe("The connector's own settings."),
+  })
+  .strict();
+
+export const FileConfig = z
+  .object({
+    server: ServerConfig.default(ServerConfig.parse({})),
+    tools: ToolsConfig.default(ToolsConfig.parse({})),
+    connectors: z.array(InstanceConfig).default([]),
+  })
+  .strict();
+
+export type ServerSettings = z.output<typeof ServerConfig>;
+export type ToolSettings = z.output<typeof ToolsConfig>;
+
+export interface ConnectorInstance {
+  connector: AnyConnector;
+  namespace: string;
+  /** Validated by the connector's own schema. */
+  config: unknown;
+}
+
+export interface GatewayConfig {
+  server: ServerSettings;
+  tools: ToolSettings;
+  connectors: ConnectorInstance[];
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface ResolveOptions {
+  /** Where the configuration came from, for messages. */
+  source: string;
+  env: Environment;
+  /** The connector packages this gateway can mount, by package name. */
+  catalogue: ReadonlyMap<string, AnyConnector>;
+  /** Paths whose value came from `${VAR}` interpolation; secrets must be among them. */
+  interpolated?: ReadonlySet<string>;
+  /** Whether to enforce that secrets come from the environment (true for files). */
+  requireSecretsFromEnv?: boolean;
+}
+
+/** Applies HOST and PORT from the environment over the file's values. */
+function applyEnvironment(server: ServerSettings, env: Environment, issues: ConfigIssue[]): ServerSettings {
+  const result = { ...server };
+  if (env.HOST !== undefined && env.HOST !== '') result.host = env.HOST;
+  if (env.PORT !== undefined && env.PORT !== '') {
+    const port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      issues.push({ path: 'PORT', message: `must be a port number (0-65535), got "${env.PORT}"` });
+    } else {
+      result.port = port;
+    }
+  }
+  return result;
+}
+
+/** Paths (relative to the connector config) of fields marked with `secret()`. */
+function secretPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
+  let inner: z.ZodType = schema;
+  // Unwrap optional/default/nullable wrappers to reach the marked schema.
+  for (;;) {
+    if (isSecretSchema(inner)) return [prefix];
+    if (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable || inner instanceof z.ZodDefault) {
+      const next = inner.unwrap();
+      if (!(next instanceof z.ZodType)) break;
+      inner = next;
+      continue;
+    }
+    break;
+  }
+  if (inner instanceof z.ZodObject) {
+    const shape: Record<string, z.ZodType> = inner.shape;
+    return Object.entries(shape).flatMap(([key, child]) => secretPaths(child, [...prefix, key]));
+  }
+  return [];
+}
+
+function hasPath(value: unknown, path: readonly string[]): boolean {
+  let current: unknown = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || !(key in current)) return false;
+    current = Reflect.get(current, key);
+  }
+  return current !== undefined;
+}
+
+/**
+ * Validates a configuration object (already interpolated) and resolves its connector instances
+ * against the catalogue. Throws `ConfigError` naming every bad field.
+ */
+export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayConfig {
+  const issues: ConfigIssue[] = [];
+  const parsed = FileConfig.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(options.source, pathIssues(parsed.error));
+  const file = parsed.data;
+
+  const server = applyEnvironment(file.server, options.env, issues);
+  const connectors: ConnectorInstance[] = [];
+  file.connectors.forEach((instance, index) => {
+    if (!instance.enabled) return;
+    const base = ['connectors', index];
+    const connector = options.catalogue.get(instance.package);
+    if (!connector) {
+      const known = [...options.catalogue.keys()].sort().join(', ');
+      issues.push({
+        path: formatPath([...base, 'package']),
+        message: `unknown connector package "${instance.package}"; known packages: ${known}`,
+      });
+      return;
+    }
+    const result = connector.config.safeParse(instance.config);
+    if (!result.success) {
+      issues.push(...pathIssues(result.error, [...base, 'config']));
+      return;
+    }
+    if (options.requireSecretsFromEnv) {
+      for (const path of secretPaths(connector.config)) {
+        const full = formatPath([...base, 'config', ...path]);
+        if (hasPath(instance.config, path) && !options.interpolated?.has(full)) {
+          const envName = `${instance.package}_${path.join('_')}`.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+          issues.push({
+            path: full,
+            message: `is a secret and must come from the environment, e.g. ${path.at(-1)}: \${${envName}}`,
+          });
+        }
+      }
+    }
+    connectors.push({ connector, namespace: instance.namespace ?? connector.name, config: result.data });
+  });
+
+  if (issues.length > 0) throw new ConfigError(options.source, issues);
+  return { server, tools: file.tools, connectors };
+}
+
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+const SCALAR = /^(?:-?\d+(?:\.\d+)?|true|false)$/;
+
+/**
+ * Replaces `${VAR}` and `${VAR:-default}` in every string of a parsed YAML tree; `$${` is a literal
+ * `${`. A value that is one whole reference to a number or boolean becomes that number or boolean.
+ */
+export function interpolate(
+  value: unknown,
+  env: Environment,
+): { value: unknown; interpolated: Set<string>; issues: ConfigIssue[] } {
+  const interpolated = new Set<string>();
+  const issues: ConfigIssue[] = [];
+
+  const walk = (node: unknown, path: PropertyKey[]): unknown => {
+    if (typeof node === 'string') {
+      let used = false;
+      const replaced = node.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
+        if (match === '$${') return '${';
+        used = true;
+        const found = name === undefined ? undefined : env[name];
+        if (found !== undefined && found !== '') return found;
+        if (fallback !== undefined) return fallback;
+        issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+        return '';
+      });
+      if (!used) return replaced;
+      interpolated.add(formatPath(path));
+      if (WHOLE_REFERENCE.test(node) && SCALAR.test(replaced)) {
+        return replaced === 'true' ? true : replaced === 'false' ? false : Number(replaced);
+      }
+      return replaced;
+    }
+    if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));
+    if (typeof node === 'object' && node !== null) {
+      return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key])]));
+    }
+    return node;
+  };
+
+  return { value: walk(value, []), interpolated, issues };
+}
+
+/** Parses YAML text, interpolates the environment and resolves the configuration. */
+export function parseConfigText(text: string, options: Omit<ResolveOptions, 'interpolated'>): GatewayConfig {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      options.source,
+      document.errors.map((error) => ({
+        path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '',
+        message: error.message.split('\n')[0] ?? error.message,
+      })),
+    );
+  }
+  const { value, interpolated, issues } = interpolate(document.toJS(), options.env);
+  if (issues.length > 0) throw new ConfigError(options.source, issues);
+  return resolveConfig(value, { requireSecretsFromEnv: true, ...options, interpolated });
+}
+
+export async function loadConfigFile(
+  path: string,
+  options: Omit<ResolveOptions, 'interpolated' | 'source'>,
+): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'file not found' : 'unreadable';
+    throw new ConfigError(path, [{ path: '', message: reason }]);
+  }
+  return parseConfigText(text, { ...options, source: path });
+}

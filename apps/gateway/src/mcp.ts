@@ -1,0 +1,187 @@
+/**
+ * The only module that imports the MCP SDK. The raw SDK server stays private here, so that every
+ * tool call goes through `invokeTool` and nothing can bypass validation, deadlines and error mapping.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { hasScopes, type Logger, type Principal, type Progress } from '@switchboard/kit';
+import { type CallEnvironment, handlerContext, invokeTool, toToolError } from './invoke.js';
+import type { Runtime } from './runtime.js';
+import { VERSION } from './version.js';
+import { pathIssues } from './zod-issues.js';
+
+/** JSON-RPC error code for an unknown resource (MCP specification). */
+const RESOURCE_NOT_FOUND = -32002;
+
+const INSTRUCTIONS =
+  'Switchboard: one catalogue of business-system tools. Tool names are <system>__<tool>; ' +
+  'search or find tools return ids that get tools accept. Errors say what to do next.';
+
+export interface SessionContext {
+  principal: Principal;
+  requestId: string;
+  logger: Logger;
+}
+
+/**
+ * A protocol server for one request (HTTP) or one connection (stdio). Cheap to build: the registry,
+ * JSON Schemas and validators already exist; this only wires handlers to them.
+ */
+export function createMcpServer(runtime: Runtime, session: SessionContext): Server {
+  const { registry } = runtime;
+  const server = new Server(
+    { name: 'switchboard', title: 'Switchboard', version: VERSION },
+    {
+      capabilities: {
+        tools: { listChanged: false },
+        resources: { listChanged: false },
+        prompts: { listChanged: false },
+      },
+      instructions: INSTRUCTIONS,
+    },
+  );
+  const allowed = (scopes: readonly string[]) => hasScopes(session.principal, scopes);
+
+  const environment = (
+    signal: AbortSignal,
+    progressToken: string | number | undefined,
+    send: (notification: {
+      method: 'notifications/progress';
+      params: Progress & { progressToken: string | number };
+    }) => Promise<void>,
+  ): CallEnvironment => ({
+    principal: session.principal,
+    requestId: session.requestId,
+    logger: session.logger,
+    signal,
+    progress:
+      progressToken === undefined
+        ? async () => {}
+        : (update) => send({ method: 'notifications/progress', params: { ...update, progressToken } }),
+  });
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: [...registry.tools.values()].filter((entry) => allowed(entry.scopes)).map((entry) => entry.listing),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    const entry = registry.tools.get(name);
+    // An unknown tool and a tool the principal may not see look the same: no catalogue probing.
+    if (!entry || !allowed(entry.scopes)) {
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Call tools/list for the available tools.`);
+    }
+    const { result } = await invokeTool(
+      runtime,
+      entry,
+      args,
+      environment(extra.signal, request.params._meta?.progressToken, extra.sendNotification),
+    );
+    return result;
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: [] }));
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: registry.resourceTemplates.filter((e) => allowed(e.scopes)).map((e) => e.listing),
+  }));
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+    const { uri } = request.params;
+    const found = registry.findResource(uri);
+    if (!found || !allowed(found.entry.scopes)) {
+      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+    }
+    const { entry, params } = found;
+    const parsed = entry.spec.params.safeParse(params);
+    if (!parsed.success) {
+      const fields = pathIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+      throw new McpError(ErrorCode.InvalidParams, `Invalid resource URI ${uri}: ${fields.join('; ')}`);
+    }
+    const logger = session.logger.child({ resource: entry.name });
+    const timeoutMs = runtime.config.tools.defaultTimeoutMs;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([extra.signal, deadline]);
+    const env = environment(signal, undefined, extra.sendNotification);
+    try {
+      const content = await entry.spec.read(parsed.data, handlerContext(runtime, entry.instance, env, signal, logger));
+      return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(content.json, null, 2) }] };
+    } catch (caught) {
+      const error = toToolError(caught, { name: entry.name, timeoutMs }, session.requestId, deadline, logger);
+      if (error.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
+      if (error.code === 'invalid_input') throw new McpError(ErrorCode.InvalidParams, error.message);
+      throw new McpError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`);
+    }
+  });
+
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: [...registry.prompts.values()].filter((e) => allowed(e.scopes)).map((e) => e.listing),
+  }));
+
+  server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+    const entry = registry.prompts.get(request.params.name);
+    if (!entry || !allowed(entry.scopes)) {
+      throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    }
+    const parsed = entry.spec.arguments.safeParse(request.params.arguments ?? {});
+    if (!parsed.success) {
+      const fields = pathIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for ${entry.name}: ${fields.join('; ')}`);
+    }
+    return {
+      description: entry.spec.description,
+      messages: entry.spec.render(parsed.data).map((message) => ({
+        role: message.role,
+        content: { type: 'text' as const, text: message.text },
+      })),
+    };
+  });
+
+  return server;
+}
+
+/**
+ * Answers one Streamable HTTP POST statelessly: a fresh server and transport per request, so any
+ * replica answers any request and no state leaks between clients.
+ */
+export async function handleHttpRequest(
+  runtime: Runtime,
+  session: SessionContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+): Promise<void> {
+  const server = createMcpServer(runtime, session);
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res, body);
+}
+
+/** Serves the catalogue over stdin/stdout until stdin closes. */
+export async function serveStdio(runtime: Runtime, session: SessionContext): Promise<{ closed: Promise<void> }> {
+  const server = createMcpServer(runtime, session);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    server.onclose = () => resolve();
+  });
+  await server.connect(transport);
+  return { closed };
+}
+

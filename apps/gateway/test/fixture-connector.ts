@@ -1,0 +1,111 @@
+import { defineConnector, secret, ToolError } from '@switchboard/kit';
+import { z } from 'zod';
+
+/**
+ * A small connector for testing the gateway's own machinery (registry, wrapper, transport) without
+ * a vendor. Its client records calls so tests can assert that no handler ran.
+ */
+export interface FixtureClient {
+  calls: string[];
+  ready: boolean;
+}
+
+const fixture = defineConnector<FixtureClient, { token: string; ready: boolean }>({
+  name: 'fixture',
+  title: 'Fixture',
+  description: 'Test connector.',
+  category: 'other',
+  config: z.object({ token: secret(), ready: z.boolean().default(true) }),
+  connect: async (config) => ({ calls: [], ready: config.ready }),
+  check: async (client) => {
+    if (!client.ready) throw new Error('fixture upstream unreachable');
+  },
+});
+
+export const echo = fixture.tool({
+  name: 'echo',
+  title: 'Echo',
+  description: 'Returns its input, upper-cased.',
+  input: z.object({
+    text: z.string().min(1).max(100).describe('Text to echo.'),
+    times: z.number().int().min(1).max(5).default(1).describe('How many times.'),
+  }),
+  output: z.object({ echoed: z.string().describe('The text, upper-cased and repeated.') }),
+  scopes: ['fixture:read'],
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  async handler(input, ctx) {
+    ctx.client.calls.push('echo');
+    return { echoed: input.text.toUpperCase().repeat(input.times) };
+  },
+});
+
+const failures = fixture.tool({
+  name: 'fail',
+  title: 'Fail',
+  description: 'Fails in the way asked.',
+  input: z.object({ how: z.enum(['tool_error', 'crash', 'hang', 'bad_output', 'not_found']).describe('Failure.') }),
+  output: z.object({ never: z.string().describe('Never returned.') }),
+  scopes: ['fixture:read'],
+  annotations: { readOnlyHint: true },
+  timeoutMs: 300,
+  async handler(input, ctx) {
+    ctx.client.calls.push(`fail:${input.how}`);
+    switch (input.how) {
+      case 'tool_error':
+        throw new ToolError('rate_limited', 'Fixture is rate limited.', { retryAfterMs: 2000 });
+      case 'not_found':
+        throw new ToolError('not_found', `No thing 42. Use ${ctx.instance.toolName('echo')} instead.`);
+      case 'crash':
+        throw new Error(`upstream said: password=${ctx.config.token}`);
+      case 'hang':
+        // Ignores the signal on purpose: the wrapper must still stop at the deadline.
+        return new Promise<never>(() => {});
+      case 'bad_output':
+        return { never: 42 } as unknown as { never: string };
+    }
+  },
+});
+
+const write = fixture.tool({
+  name: 'write_thing',
+  title: 'Write a thing',
+  description: 'A write tool with its own scope.',
+  input: z.object({ value: z.string().describe('Value.') }),
+  output: z.object({ ok: z.boolean().describe('Done.') }),
+  scopes: ['fixture:write'],
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  async handler(_input, ctx) {
+    ctx.client.calls.push('write_thing');
+    return { ok: true };
+  },
+});
+
+const thing = fixture.resource({
+  name: 'thing',
+  title: 'Thing',
+  description: 'A thing by id.',
+  uriTemplate: 'things/{id}',
+  params: z.object({ id: z.coerce.number().int().positive().describe('Thing id.') }),
+  scopes: ['fixture:read'],
+  async read(params) {
+    if (params.id === 404) throw new ToolError('not_found', 'No thing 404.');
+    return { json: { id: params.id, name: `thing ${params.id}` } };
+  },
+});
+
+const brief = fixture.prompt({
+  name: 'brief',
+  title: 'Brief',
+  description: 'A prompt.',
+  arguments: z.object({ subject: z.string().describe('What to brief on.') }),
+  scopes: ['fixture:read'],
+  render: (args) => [{ role: 'user', text: `Brief me on ${args.subject}.` }],
+});
+
+export const fixtureConnector = fixture.build({
+  tools: [echo, failures, write],
+  resources: [thing],
+  prompts: [brief],
+});
+
+export const FIXTURE_CATALOGUE = new Map([[fixtureConnector.name, fixtureConnector]]);

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AnyConnector } from '@switchboard/kit';
+import { buildApp } from '../src/app.js';
+import { type GatewayConfig, resolveConfig } from '../src/config.js';
+import { Lifecycle } from '../src/lifecycle.js';
+import { createLogger } from '../src/logger.js';
+import { Runtime } from '../src/runtime.js';
+
+export const quietLogger = () => createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'silent' });
+
+export function configFor(
+  raw: unknown,
+  catalogue: ReadonlyMap<string, AnyConnector>,
+  env: Record<string, string> = {},
+): GatewayConfig {
+  return resolveConfig(raw, { source: 'test', env, catalogue, requireSecretsFromEnv: false });
+}
+
+export interface RunningGateway {
+  url: URL;
+  origin: string;
+  runtime: Runtime;
+  lifecycle: Lifecycle;
+  client(headers?: Record<string, string>): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** Starts the real app on a real listener (loopback, port 0). */
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const logger = quietLogger();
+  const runtime = await Runtime.start(config, logger);
+  const lifecycle = new Lifecycle();
+  const app = await buildApp({ runtime, logger, lifecycle });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${address.port}`;
+  const clients: Client[] = [];
+  return {
+    url: new URL(`${origin}/mcp`),
+    origin,
+    runtime,
+    lifecycle,
+    async client(headers = {}) {
+      const client = new Client({ name: 'switchboard-test', version: '1.0.0' });
+      const transport = new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { requestInit: { headers } });
+      await client.connect(transport);
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,278 @@
+import { request } from 'node:http';
+import { LATEST_PROTOCOL_VERSION, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_CATALOGUE, type FixtureClient } from './fixture-connector.js';
+import { configFor, type RunningGateway, startGateway } from './harness.js';
+
+const SECRET = 'fixture-secret-token-value';
+
+function isFixtureClient(value: unknown): value is FixtureClient {
+  return typeof value === 'object' && value !== null && 'calls' in value && Array.isArray(value.calls);
+}
+
+describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', () => {
+  let gateway: RunningGateway;
+  let calls: string[];
+
+  beforeAll(async () => {
+    gateway = await startGateway(
+      configFor({ connectors: [{ package: 'fixture', config: { token: SECRET } }] }, FIXTURE_CATALOGUE),
+    );
+    const instance = gateway.runtime.registry.instances[0];
+    if (!instance) throw new Error('fixture instance missing');
+    const client = gateway.runtime.client(instance);
+    if (!isFixtureClient(client)) throw new Error('unexpected fixture client');
+    calls = client.calls;
+  });
+  afterAll(async () => gateway.close());
+
+  it('initializes with the latest protocol version and advertises tools, resources and prompts', async () => {
+    const client = await gateway.client();
+    expect(LATEST_PROTOCOL_VERSION).toBe('2025-11-25');
+    expect(client.getServerVersion()).toMatchObject({ name: 'switchboard' });
+    expect(client.getServerCapabilities()).toMatchObject({ tools: {}, resources: {}, prompts: {} });
+    expect(client.getInstructions()).toContain('<system>__<tool>');
+  });
+
+  it('lists namespaced tools with input and output schemas, annotations and titles', async () => {
+    const client = await gateway.client();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['fixture__echo', 'fixture__fail', 'fixture__write_thing']);
+    const echo = tools.find((t) => t.name === 'fixture__echo');
+    expect(echo).toMatchObject({
+      title: 'Echo',
+      annotations: { readOnlyHint: true, openWorldHint: false, title: 'Echo' },
+      inputSchema: {
+        type: 'object',
+        properties: { text: { type: 'string', description: 'Text to echo.' } },
+        required: ['text'],
+      },
+      outputSchema: { type: 'object', properties: { echoed: { type: 'string' } }, required: ['echoed'] },
+    });
+    const write = tools.find((t) => t.name === 'fixture__write_thing');
+    expect(write?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
+  });
+
+  it('calls a tool: structuredContent validates against the advertised output schema, text mirrors it', async () => {
+    const client = await gateway.client();
+    const { tools } = await client.listTools();
+    const schema = tools.find((t) => t.name === 'fixture__echo')?.outputSchema;
+    const result = await client.callTool({ name: 'fixture__echo', arguments: { text: 'hi', times: 2 } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ echoed: 'HIHI' });
+    const validate = new Ajv2020({ strict: false }).compile(schema ?? {});
+    expect(validate(result.structuredContent)).toBe(true);
+    expect(validate({ echoed: 3 })).toBe(false);
+    expect(result.content).toEqual([{ type: 'text', text: JSON.stringify({ echoed: 'HIHI' }, null, 2) }]);
+  });
+
+  it('answers invalid input with isError naming the field, and never runs the handler', async () => {
+    const client = await gateway.client();
+    const before = calls.length;
+    const result = await client.callTool({ name: 'fixture__echo', arguments: { text: '', times: 9 } });
+    expect(result.isError).toBe(true);
+    const text = JSON.stringify(result.content);
+    expect(text).toContain('Invalid arguments for fixture__echo');
+    expect(text).toContain('text:');
+    expect(text).toContain('times:');
+    expect(result._meta).toMatchObject({ 'switchboard/error': { code: 'invalid_input', retryable: false } });
+    expect(calls.length).toBe(before);
+  });
+
+  it('answers an unknown tool with a protocol error (-32602)', async () => {
+    const client = await gateway.client();
+    const error = await client.callTool({ name: 'fixture__nope', arguments: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpError);
+    expect(error).toMatchObject({ code: -32602 });
+    expect(String(error)).toContain('Unknown tool: fixture__nope');
+  });
+
+  it('maps a ToolError to isError with code, retry hint and what to do next', async () => {
+    const client = await gateway.client();
+    const limited = await client.callTool({ name: 'fixture__fail', arguments: { how: 'tool_error' } });
+    expect(limited.isError).toBe(true);
+    expect(limited._meta).toMatchObject({
+      'switchboard/error': { code: 'rate_limited', retryable: true, retryAfterMs: 2000 },
+    });
+    expect(JSON.stringify(limited.content)).toContain('Retry after 2 s');
+    const missing = await client.callTool({ name: 'fixture__fail', arguments: { how: 'not_found' } });
+    expect(JSON.stringify(missing.content)).toContain('Use fixture__echo instead');
+  });
+
+  it('hides an unexpected exception: no message, stack or secret reaches the client', async () => {
+    const client = await gateway.client();
+    const result = await client.callTool({ name: 'fixture__fail', arguments: { how: 'crash' } });
+    expect(result.isError).toBe(true);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('upstream said');
+    expect(text).not.toContain('at ');
+    expect(text).toContain('fixture__fail failed unexpectedly');
+    expect(result._meta).toMatchObject({ 'switchboard/error': { code: 'internal' } });
+  });
+
+  it('stops a handler that ignores its signal at the tool deadline with a timeout error', async () => {
+    const client = await gateway.client();
+    const started = Date.now();
+    const result = await client.callTool({ name: 'fixture__fail', arguments: { how: 'hang' } });
+    expect(result.isError).toBe(true);
+    expect(result._meta).toMatchObject({ 'switchboard/error': { code: 'timeout', retryable: true } });
+    expect(JSON.stringify(result.content)).toContain('did not finish within 300 ms');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('refuses a result that breaks the output schema as an internal error', async () => {
+    const client = await gateway.client();
+    const result = await client.callTool({ name: 'fixture__fail', arguments: { how: 'bad_output' } });
+    expect(result._meta).toMatchObject({ 'switchboard/error': { code: 'internal' } });
+    expect(JSON.stringify(result.content)).toContain('malformed result');
+  });
+
+  it('serves namespaced resource templates and prompts', async () => {
+    const client = await gateway.client();
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates).toEqual([
+      expect.objectContaining({ uriTemplate: 'fixture://things/{id}', name: 'fixture__thing', mimeType: 'application/json' }),
+    ]);
+    const read = await client.readResource({ uri: 'fixture://things/7' });
+    expect(read.contents[0]).toMatchObject({ uri: 'fixture://things/7', mimeType: 'application/json' });
+    const first = read.contents[0];
+    expect(first && 'text' in first ? JSON.parse(first.text) : undefined).toEqual({ id: 7, name: 'thing 7' });
+    await expect(client.readResource({ uri: 'fixture://things/404' })).rejects.toMatchObject({ code: -32002 });
+    await expect(client.readResource({ uri: 'fixture://things/abc' })).rejects.toMatchObject({ code: -32602 });
+    await expect(client.readResource({ uri: 'other://x' })).rejects.toMatchObject({ code: -32002 });
+
+    const { prompts } = await client.listPrompts();
+    expect(prompts).toEqual([
+      expect.objectContaining({
+        name: 'fixture__brief',
+        arguments: [{ name: 'subject', description: 'What to brief on.', required: true }],
+      }),
+    ]);
+    const prompt = await client.getPrompt({ name: 'fixture__brief', arguments: { subject: 'Acme' } });
+    expect(prompt.messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Brief me on Acme.' } }]);
+  });
+
+  it('refuses a foreign Origin with 403 before any MCP processing', async () => {
+    const before = calls.length;
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        origin: 'https://evil.example',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'fixture__echo', arguments: { text: 'x' } },
+      }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({
+      jsonrpc: '2.0',
+      error: { message: expect.stringContaining('origin https://evil.example is not allowed') },
+    });
+    expect(calls.length).toBe(before);
+  });
+
+  it('accepts a loopback Origin and refuses a foreign Host header', async () => {
+    const ok = await gateway.client({ origin: gateway.origin });
+    expect((await ok.listTools()).tools.length).toBe(3);
+    // fetch cannot forge Host; a raw request can, as a rebinding browser effectively does.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(
+        gateway.url,
+        { method: 'POST', headers: { host: 'attacker.example:8080', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+
+  it('answers GET and DELETE on the stateless endpoint with 405 and Allow: POST', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fetch(gateway.url, { method, headers: { accept: 'text/event-stream' } });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      expect(response.headers.get('mcp-session-id')).toBeNull();
+    }
+  });
+
+  it('answers malformed JSON with a JSON-RPC parse error', async () => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"jsonrpc":',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: -32700 } });
+  });
+
+  it('is stateless: no session id, and a call works without a prior initialize on this connection', async () => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'fixture__echo', arguments: { text: 'ok' } },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('mcp-session-id')).toBeNull();
+    expect(await response.text()).toContain('"echoed":"OK"');
+  });
+
+  it('echoes a valid x-request-id and reports liveness and readiness', async () => {
+    const health = await fetch(`${gateway.origin}/healthz`, { headers: { 'x-request-id': 'abc-123' } });
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toBe('abc-123');
+    const ready = await fetch(`${gateway.origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', connectors: { fixture: { status: 'ok' } } });
+  });
+});
+
+describe('readiness', () => {
+  it('is 503 naming the connector instance that is not ready, and during shutdown', async () => {
+    const gateway = await startGateway(
+      configFor(
+        {
+          connectors: [
+            { package: 'fixture', namespace: 'good', config: { token: 't' } },
+            { package: 'fixture', namespace: 'bad', config: { token: 't', ready: false } },
+          ],
+        },
+        FIXTURE_CATALOGUE,
+      ),
+    );
+    try {
+      const response = await fetch(`${gateway.origin}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        status: 'not_ready',
+        reason: 'bad: fixture upstream unreachable',
+        connectors: { good: { status: 'ok' }, bad: { status: 'error', reason: 'fixture upstream unreachable' } },
+      });
+      gateway.lifecycle.shuttingDown = true;
+      const closing = await fetch(`${gateway.origin}/readyz`);
+      expect(closing.status).toBe(503);
+      expect(await closing.json()).toMatchObject({ reason: 'shutting down' });
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import type { CrmCapability, ErpCapability, SupportCapability } from './capabilities.js';
+import type { ConnectDeps, InstanceInfo, ToolContext } from './context.js';
+
+/** MCP tool annotations. Hints only: clients must not rely on them for security. */
+export interface ToolAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/**
+ * How the gateway may cache a read-only tool's result. `principal` scope keys the entry by caller,
+ * for results that depend on who asks.
+ */
+export interface CachePolicy<In, Out> {
+  ttlSeconds: number;
+  scope: 'shared' | 'principal';
+  /** Tags that a write tool's `invalidates` can name to drop this entry. */
+  tags?(input: In, output: Out): string[];
+  /** Cache `not_found` errors this long (seconds); errors are not cached otherwise. */
+  negativeTtlSeconds?: number;
+}
+
+/** A zod object schema of any shape and strictness. */
+export type AnyZodObject = z.ZodObject<z.core.$ZodLooseShape, z.core.$ZodObjectConfig>;
+
+export interface ToolSpec<Client, Config, I extends AnyZodObject, O extends AnyZodObject> {
+  /** Unqualified name (`search_accounts`); the registry prefixes the namespace. */
+  name: string;
+  title: string;
+  /** What the tool does, when to use it, and what to use instead; the model reads this. */
+  description: string;
+  input: I;
+  output: O;
+  /** Every scope listed is required to see and call the tool. */
+  scopes: readonly string[];
+  annotations: ToolAnnotations;
+  cache?: CachePolicy<z.output<I>, z.output<O>>;
+  /** For write tools: the cache tags a successful call invalidates. */
+  invalidates?(input: z.output<I>, output: z.output<O>): string[];
+  /** Deadline for the whole handler. Defaults to the gateway's `tools.defaultTimeoutMs`. */
+  timeoutMs?: number;
+  handler(input: z.output<I>, ctx: ToolContext<Client, Config>): Promise<z.input<O>>;
+  /** Text rendering of the result for clients that ignore `structuredContent`. Defaults to JSON. */
+  render?(output: z.output<O>): string;
+}
+
+export interface ResourceContent {
+  /** JSON-serializable value; served as `application/json`. */
+  json: unknown;
+}
+
+export interface ResourceSpec<Client, Config, P extends AnyZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  /** RFC 6570 level-1 template of the path after `<namespace>://`, e.g. `customers/{id}`. */
+  uriTemplate: string;
+  /** Validates the template variables. */
+  params: P;
+  scopes: readonly string[];
+  read(params: z.output<P>, ctx: ToolContext<Client, Config>): Promise<ResourceContent>;
+}
+
+export interface PromptMessage {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface PromptSpec<A extends AnyZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  /** String arguments only (MCP prompt arguments are strings). */
+  arguments: A;
+  scopes: readonly string[];
+  render(args: z.output<A>): PromptMessage[];
+}
+
+export type ConnectorCategory = 'crm' | 'erp' | 'support' | 'composite' | 'other';
+
+export interface CapabilityFactories<Client> {
+  crm?(client: Client, instance: InstanceInfo): CrmCapability;
+  erp?(client: Client, instance: InstanceInfo): ErpCapability;
+  support?(client: Client, instance: InstanceInfo): SupportCapability;
+}
+
+export interface ConnectorSpec<Client, Config> {
+  /** Package name and default namespace; `^[a-z][a-z0-9_]*$`. */
+  name: string;
+  title: string;
+  description: string;
+  category: ConnectorCategory;
+  /** Schema of the instance configuration; mark credentials with `secret()`. */
+  config: z.ZodType<Config>;
+  /** Builds the vendor client once per instance. */
+  connect(config: Config, deps: ConnectDeps): Promise<Client>;
+  /** Readiness probe of the upstream; throws when not ready. */
+  check?(client: Client, options: { signal: AbortSignal }): Promise<void>;
+  /** Releases the client (pools, sockets) at shutdown. */
+  close?(client: Client): Promise<void>;
+  capabilities?: CapabilityFactories<Client>;
+}
+
+export interface Connector<Client, Config> extends ConnectorSpec<Client, Config> {
+  tools: readonly ToolSpec<Client, Config, AnyZodObject, AnyZodObject>[];
+  resources: readonly ResourceSpec<Client, Config, AnyZodObject>[];
+  prompts: readonly PromptSpec<AnyZodObject>[];
+}
+
+/**
+ * A connector of any client and config type, as the gateway holds it. Handlers are declared as
+ * methods, so a concrete connector is assignable here without casts.
+ */
+export type AnyConnector = Connector<unknown, unknown>;
+
+export interface ConnectorKit<Client, Config> {
+  readonly spec: ConnectorSpec<Client, Config>;
+  tool<I extends AnyZodObject, O extends AnyZodObject>(
+    spec: ToolSpec<Client, Config, I, O>,
+  ): ToolSpec<Client, Config, I, O>;
+  resource<P extends AnyZodObject>(spec: ResourceSpec<Client, Config, P>): ResourceSpec<Client, Config, P>;
+  prompt<A extends AnyZodObject>(spec: PromptSpec<A>): PromptSpec<A>;
+  /** The finished connector the gateway mounts. */
+  build(parts: {
+    tools: readonly ToolSpec<Client, Config, AnyZodObject, AnyZodObject>[];
+    resources?: readonly ResourceSpec<Client, Config, AnyZodObject>[];
+    prompts?: readonly PromptSpec<AnyZodObject>[];
+  }): Connector<Client, Config>;
+}
+
+const LOCAL_NAME = /^[a-z][a-z0-9_]*$/;
+
+function assertLocalName(kind: string, name: string): void {
+  if (!LOCAL_NAME.test(name)) {
+    throw new Error(`${kind} name "${name}" must match ${LOCAL_NAME} (lower case, digits, underscores).`);
+  }
+}
+
+/**
+ * Defines a connector. Tools, resources and prompts are plain data typed against the connector's
+ * client and config; the gateway does all registering.
+ */
+export function defineConnector<Client, Config>(
+  spec: ConnectorSpec<Client, Config>,
+): ConnectorKit<Client, Config> {
+  assertLocalName('Connector', spec.name);
+  return {
+    spec,
+    tool(tool) {
+      assertLocalName('Tool', tool.name);
+      if (tool.annotations.readOnlyHint !== true && tool.cache) {
+        throw new Error(`Tool "${tool.name}" is not read-only and so cannot declare a cache policy.`);
+      }
+      return tool;
+    },
+    resource(resource) {
+      assertLocalName('Resource', resource.name);
+      return resource;
+    },
+    prompt(prompt) {
+      assertLocalName('Prompt', prompt.name);
+      return prompt;
+    },
+    build(parts) {
+      return {
+        ...spec,
+        tools: parts.tools,
+        resources: parts.resources ?? [],
+        prompts: parts.prompts ?? [],
+      };
+    },
+  };
+}
+
+/**
+ * Marks a configuration field as a secret: it must come from the environment (`${VAR}`), never
+ * from a literal in the configuration file, and it is redacted wherever configuration is shown.
+ */
+export const secretRegistry = z.registry<{ secret: true }>();
+
+export function secret(description = 'A credential, taken from the environment.'): z.ZodString {
+  const schema = z.string().min(1).describe(description);
+  secretRegistry.add(schema, { secret: true });
+  return schema;
+}
+
+export function isSecretSchema(schema: z.ZodType): boolean {
+  return secretRegistry.has(schema);
+}

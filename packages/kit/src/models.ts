@@ -1,0 +1,149 @@
+import { z } from 'zod';
+
+/**
+ * The common models every capability adapter speaks. Composite tools (customer 360) only ever see
+ * these, never a vendor's own shapes. Every record carries its source so that merged answers can
+ * say where each fact came from.
+ */
+
+export const SourceRef = z
+  .object({
+    system: z.string().describe('The connector package, e.g. "salesforce" or "odoo".'),
+    instance: z.string().describe('The connector instance namespace, e.g. "sf_emea".'),
+    id: z.string().describe("The record's id in that system."),
+    url: z.string().optional().describe('A link to the record in the vendor UI, when known.'),
+  })
+  .describe('Where a record came from.');
+export type SourceRef = z.infer<typeof SourceRef>;
+
+export const Money = z
+  .object({
+    amount: z.number().describe('Amount in major units (e.g. 1250.5).'),
+    currency: z.string().length(3).describe('ISO 4217 currency code.'),
+  })
+  .describe('A monetary amount.');
+export type Money = z.infer<typeof Money>;
+
+const isoDate = z.string().describe('ISO 8601 date (YYYY-MM-DD).');
+const isoDateTime = z.string().describe('ISO 8601 date-time.');
+
+export const Account = z
+  .object({
+    source: SourceRef,
+    name: z.string().describe('Company name.'),
+    domain: z.string().optional().describe('Primary web or email domain, lower case.'),
+    email: z.string().optional().describe('Main contact email of the company.'),
+    phone: z.string().optional(),
+    industry: z.string().optional(),
+    employees: z.number().int().optional(),
+    annualRevenue: Money.optional(),
+    city: z.string().optional(),
+    country: z.string().optional().describe('ISO 3166-1 alpha-2 country code.'),
+    externalIds: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Ids of the same customer in other systems, keyed by system name.'),
+    updatedAt: isoDateTime.optional(),
+  })
+  .describe('A customer company (account, company, commercial partner or organization).');
+export type Account = z.infer<typeof Account>;
+
+export const Contact = z
+  .object({
+    source: SourceRef,
+    accountId: z.string().optional().describe('Id of the account in the same system.'),
+    name: z.string(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    title: z.string().optional().describe('Job title or function.'),
+  })
+  .describe('A person at a customer.');
+export type Contact = z.infer<typeof Contact>;
+
+export const Deal = z
+  .object({
+    source: SourceRef,
+    accountId: z.string().optional(),
+    name: z.string(),
+    stage: z.string(),
+    amount: Money.optional(),
+    closeDate: isoDate.optional(),
+    isClosed: z.boolean(),
+    isWon: z.boolean().optional(),
+  })
+  .describe('A sales opportunity or deal.');
+export type Deal = z.infer<typeof Deal>;
+
+export const OrderState = z.enum(['draft', 'sent', 'confirmed', 'cancelled']);
+
+export const Order = z
+  .object({
+    source: SourceRef,
+    number: z.string().describe('Order reference, e.g. "S00042".'),
+    accountId: z.string().optional(),
+    state: OrderState,
+    date: isoDateTime,
+    total: Money,
+    customerReference: z.string().optional(),
+  })
+  .describe('A sales order.');
+export type Order = z.infer<typeof Order>;
+
+export const InvoiceStatus = z.enum(['open', 'overdue', 'paid', 'cancelled', 'draft']);
+
+export const Invoice = z
+  .object({
+    source: SourceRef,
+    number: z.string(),
+    accountId: z.string().optional(),
+    status: InvoiceStatus,
+    issueDate: isoDate.optional(),
+    dueDate: isoDate.optional(),
+    total: Money,
+    residual: Money.describe('Amount still to be paid.'),
+    daysOverdue: z.number().int().min(0).describe('0 unless the invoice is overdue.'),
+  })
+  .describe('A customer invoice.');
+export type Invoice = z.infer<typeof Invoice>;
+
+export const AgingBuckets = z
+  .object({
+    current: z.number().describe('Not yet due.'),
+    d1_30: z.number().describe('1 to 30 days overdue.'),
+    d31_60: z.number().describe('31 to 60 days overdue.'),
+    d61_90: z.number().describe('61 to 90 days overdue.'),
+    d90_plus: z.number().describe('More than 90 days overdue.'),
+    total: z.number(),
+  })
+  .describe('Open receivable by days overdue, in the company currency.');
+export type AgingBuckets = z.infer<typeof AgingBuckets>;
+
+export const TicketPriority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const TicketStatus = z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed']);
+
+export const Ticket = z
+  .object({
+    source: SourceRef,
+    subject: z.string(),
+    status: TicketStatus,
+    priority: TicketPriority.optional(),
+    requesterEmail: z.string().optional(),
+    accountId: z.string().optional(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime.optional(),
+    tags: z.array(z.string()).optional(),
+  })
+  .describe('A support ticket.');
+export type Ticket = z.infer<typeof Ticket>;
+
+export const Conversation = z
+  .object({
+    source: SourceRef,
+    channel: z.string().describe('Channel or thread name.'),
+    text: z.string().describe('The message text (may be truncated).'),
+    author: z.string().optional(),
+    at: isoDateTime,
+    permalink: z.string().optional(),
+  })
+  .describe('A message from a support conversation.');
+export type Conversation = z.infer<typeof Conversation>;
