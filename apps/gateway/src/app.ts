@@ -45,7 +45,12 @@ export async function buildApp(options: AppOptions) {
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
   });
@@ -102,7 +107,9 @@ export async function buildApp(options: AppOptions) {
       reply
         .code(405)
         .header('allow', 'POST')
-        .send(jsonRpcError(-32000, 'Method not allowed: this endpoint is stateless; send requests with POST.'));
+        .send(
+          jsonRpcError(-32000, 'Method not allowed: this endpoint is stateless; send requests with POST.'),
+        );
     mcp.get('/mcp', notAllowed);
     mcp.delete('/mcp', notAllowed);
   });

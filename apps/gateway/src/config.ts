@@ -187,7 +187,9 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
       for (const path of secretPaths(connector.config)) {
         const full = formatPath([...base, 'config', ...path]);
         if (hasPath(instance.config, path) && !options.interpolated?.has(full)) {
-          const envName = `${instance.package}_${path.join('_')}`.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+          const envName = `${instance.package}_${path.join('_')}`
+            .replace(/[A-Z]/g, (c) => `_${c}`)
+            .toUpperCase();
           issues.push({
             path: full,
             message: `is a secret and must come from the environment, e.g. ${path.at(-1)}: \${${envName}}`,
@@ -220,15 +222,18 @@ export function interpolate(
   const walk = (node: unknown, path: PropertyKey[]): unknown => {
     if (typeof node === 'string') {
       let used = false;
-      const replaced = node.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
-        if (match === '$${') return '${';
-        used = true;
-        const found = name === undefined ? undefined : env[name];
-        if (found !== undefined && found !== '') return found;
-        if (fallback !== undefined) return fallback;
-        issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
-        return '';
-      });
+      const replaced = node.replace(
+        REFERENCE,
+        (match, name: string | undefined, fallback: string | undefined) => {
+          if (match === '$${') return '${';
+          used = true;
+          const found = name === undefined ? undefined : env[name];
+          if (found !== undefined && found !== '') return found;
+          if (fallback !== undefined) return fallback;
+          issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+          return '';
+        },
+      );
       if (!used) return replaced;
       interpolated.add(formatPath(path));
       if (WHOLE_REFERENCE.test(node) && SCALAR.test(replaced)) {
@@ -238,7 +243,9 @@ export function interpolate(
     }
     if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));
     if (typeof node === 'object' && node !== null) {
-      return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key])]));
+      return Object.fromEntries(
+        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key])]),
+      );
     }
     return node;
   };
@@ -271,7 +278,8 @@ export async function loadConfigFile(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'file not found' : 'unreadable';
+    const reason =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'file not found' : 'unreadable';
     throw new ConfigError(path, [{ path: '', message: reason }]);
   }
   return parseConfigText(text, { ...options, source: path });

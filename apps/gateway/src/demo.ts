@@ -15,7 +15,11 @@ export async function startDemoProfile(env: Environment): Promise<DemoProfile> {
   const odoo = await startEmbeddedOdoo();
   try {
     const config = resolveConfig(
-      { connectors: [{ package: 'odoo', namespace: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } }] },
+      {
+        connectors: [
+          { package: 'odoo', namespace: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
+        ],
+      },
       { source: 'demo profile', env, catalogue: CATALOGUE, requireSecretsFromEnv: false },
     );
     return { config, close: () => odoo.close() };

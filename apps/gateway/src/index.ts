@@ -1,5 +1,11 @@
 export { buildApp, LOCAL_PRINCIPAL } from './app.js';
-export type { ConnectorInstance, Environment, GatewayConfig, ServerSettings, ToolSettings } from './config.js';
+export type {
+  ConnectorInstance,
+  Environment,
+  GatewayConfig,
+  ServerSettings,
+  ToolSettings,
+} from './config.js';
 export { ConfigError, interpolate, loadConfigFile, parseConfigText, resolveConfig } from './config.js';
 export { CATALOGUE } from './connectors.js';
 export { startDemoProfile } from './demo.js';

@@ -1,4 +1,11 @@
-import { type Logger, type Principal, type Progress, type ToolContext, ToolError, type ToolErrorCode } from '@switchboard/kit';
+import {
+  type Logger,
+  type Principal,
+  type Progress,
+  type ToolContext,
+  ToolError,
+  type ToolErrorCode,
+} from '@switchboard/kit';
 import type { MountedInstance, ToolEntry } from './registry.js';
 import type { Runtime } from './runtime.js';
 import { pathIssues } from './zod-issues.js';
@@ -42,7 +49,8 @@ const NEXT_STEP: Record<ToolErrorCode, string> = {
 
 function errorResult(error: ToolError, requestId: string): ToolCallResult {
   const hint = NEXT_STEP[error.code];
-  const retry = error.retryAfterMs === undefined ? '' : ` Retry after ${Math.ceil(error.retryAfterMs / 1000)} s.`;
+  const retry =
+    error.retryAfterMs === undefined ? '' : ` Retry after ${Math.ceil(error.retryAfterMs / 1000)} s.`;
   const text = `${error.message}${hint && !error.message.includes(hint) ? ` ${hint}` : ''}${retry}`;
   return {
     isError: true,
@@ -133,7 +141,10 @@ export async function invokeTool(
     const checked = entry.spec.output.safeParse(output);
     if (!checked.success) {
       logger.error({ issues: pathIssues(checked.error) }, 'tool output does not match its output schema');
-      throw new ToolError('internal', `${entry.name} produced a malformed result (request ${env.requestId}).`);
+      throw new ToolError(
+        'internal',
+        `${entry.name} produced a malformed result (request ${env.requestId}).`,
+      );
     }
     const structured: Record<string, unknown> = checked.data;
     const text = entry.spec.render ? entry.spec.render(checked.data) : JSON.stringify(structured, null, 2);
@@ -158,7 +169,9 @@ export function toToolError(
     return caught;
   }
   if (deadline.aborted) {
-    return new ToolError('timeout', `${entry.name} did not finish within ${entry.timeoutMs} ms.`, { cause: caught });
+    return new ToolError('timeout', `${entry.name} did not finish within ${entry.timeoutMs} ms.`, {
+      cause: caught,
+    });
   }
   if (caught instanceof DOMException && caught.name === 'AbortError') {
     return new ToolError('timeout', `${entry.name} was cancelled.`, { retryable: true });

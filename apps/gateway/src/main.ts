@@ -32,7 +32,7 @@ function write(stream: NodeJS.WriteStream, text: string): void {
 }
 
 function configPath(given: string | undefined): string {
-  const path = given ?? process.env.SWITCHBOARD_CONFIG ?? 'switchboard.yaml';
+  const path = given ?? (process.env.SWITCHBOARD_CONFIG || 'switchboard.yaml');
   if (given === undefined && !existsSync(path)) {
     throw new UsageError(
       `No configuration file: ${path} does not exist. Pass --config FILE, set SWITCHBOARD_CONFIG, or run "switchboard demo" for the zero-setup demo.`,
@@ -139,13 +139,19 @@ function printTools(config: GatewayConfig, json: boolean): void {
     write(process.stdout, JSON.stringify(rows, null, 2));
     return;
   }
-  const width = (key: 'name' | 'scopes' | 'access') => Math.max(key.length, ...rows.map((row) => row[key].length));
+  const width = (key: 'name' | 'scopes' | 'access') =>
+    Math.max(key.length, ...rows.map((row) => row[key].length));
   const [n, s, a] = [width('name'), width('scopes'), width('access')];
   const line = (name: string, scopes: string, access: string, title: string) =>
     `${name.padEnd(n)}  ${scopes.padEnd(s)}  ${access.padEnd(a)}  ${title}`;
-  const out = [line('NAME', 'SCOPES', 'ACCESS', 'TITLE'), ...rows.map((r) => line(r.name, r.scopes, r.access, r.title))];
-  for (const template of registry.resourceTemplates) out.push(`resource  ${template.uriTemplate}  ${template.scopes.join(',')}`);
-  for (const prompt of registry.prompts.values()) out.push(`prompt    ${prompt.name}  ${prompt.scopes.join(',')}`);
+  const out = [
+    line('NAME', 'SCOPES', 'ACCESS', 'TITLE'),
+    ...rows.map((r) => line(r.name, r.scopes, r.access, r.title)),
+  ];
+  for (const template of registry.resourceTemplates)
+    out.push(`resource  ${template.uriTemplate}  ${template.scopes.join(',')}`);
+  for (const prompt of registry.prompts.values())
+    out.push(`prompt    ${prompt.name}  ${prompt.scopes.join(',')}`);
   write(process.stdout, out.join('\n'));
 }
 
@@ -220,7 +226,12 @@ export async function run(argv: readonly string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    if (error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      typeof error.code === 'string' &&
+      error.code.startsWith('ERR_PARSE_ARGS')
+    ) {
       write(process.stderr, `switchboard: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
       return;

@@ -74,7 +74,9 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
   });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [...registry.tools.values()].filter((entry) => allowed(entry.scopes)).map((entry) => entry.listing),
+    tools: [...registry.tools.values()]
+      .filter((entry) => allowed(entry.scopes))
+      .map((entry) => entry.listing),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
@@ -82,7 +84,10 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
     const entry = registry.tools.get(name);
     // An unknown tool and a tool the principal may not see look the same: no catalogue probing.
     if (!entry || !allowed(entry.scopes)) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Call tools/list for the available tools.`);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown tool: ${name}. Call tools/list for the available tools.`,
+      );
     }
     const { result } = await invokeTool(
       runtime,
@@ -117,8 +122,13 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
     const signal = AbortSignal.any([extra.signal, deadline]);
     const env = environment(signal, undefined, extra.sendNotification);
     try {
-      const content = await entry.spec.read(parsed.data, handlerContext(runtime, entry.instance, env, signal, logger));
-      return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(content.json, null, 2) }] };
+      const content = await entry.spec.read(
+        parsed.data,
+        handlerContext(runtime, entry.instance, env, signal, logger),
+      );
+      return {
+        contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(content.json, null, 2) }],
+      };
     } catch (caught) {
       const error = toToolError(caught, { name: entry.name, timeoutMs }, session.requestId, deadline, logger);
       if (error.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
@@ -139,7 +149,10 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
     const parsed = entry.spec.arguments.safeParse(request.params.arguments ?? {});
     if (!parsed.success) {
       const fields = pathIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
-      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for ${entry.name}: ${fields.join('; ')}`);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Invalid arguments for ${entry.name}: ${fields.join('; ')}`,
+      );
     }
     return {
       description: entry.spec.description,
@@ -175,7 +188,10 @@ export async function handleHttpRequest(
 }
 
 /** Serves the catalogue over stdin/stdout until stdin closes. */
-export async function serveStdio(runtime: Runtime, session: SessionContext): Promise<{ closed: Promise<void> }> {
+export async function serveStdio(
+  runtime: Runtime,
+  session: SessionContext,
+): Promise<{ closed: Promise<void> }> {
   const server = createMcpServer(runtime, session);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
@@ -184,4 +200,3 @@ export async function serveStdio(runtime: Runtime, session: SessionContext): Pro
   await server.connect(transport);
   return { closed };
 }
-

@@ -50,7 +50,13 @@ export interface ResourceTemplateEntry {
   readonly instance: MountedInstance;
   readonly spec: ResourceSpec<unknown, unknown, AnyZodObject>;
   readonly scopes: readonly string[];
-  readonly listing: { uriTemplate: string; name: string; title: string; description: string; mimeType: string };
+  readonly listing: {
+    uriTemplate: string;
+    name: string;
+    title: string;
+    description: string;
+    mimeType: string;
+  };
   /** Template variables of a matching URI, or undefined. */
   match(uri: string): Record<string, string> | undefined;
 }
@@ -157,7 +163,12 @@ export class Registry {
       const mount: MountedInstance = { info, connector, config: instance.config };
       mounted.push(mount);
 
-      const claim = (kind: string, name: string, owner: string, taken: ReadonlyMap<string, unknown>): boolean => {
+      const claim = (
+        kind: string,
+        name: string,
+        owner: string,
+        taken: ReadonlyMap<string, unknown>,
+      ): boolean => {
         if (!NAME_PATTERN.test(name)) {
           problems.push(
             `${kind} name "${name}" (${owner}) must match ${NAME_PATTERN}${name.length > 64 ? ` but is ${name.length} characters long` : ''}; use a shorter namespace or separator.`,
@@ -165,7 +176,9 @@ export class Registry {
           return false;
         }
         if (taken.has(name)) {
-          problems.push(`${kind} name "${name}" is defined twice (${owner}); rename one of them or mount it under another namespace.`);
+          problems.push(
+            `${kind} name "${name}" is defined twice (${owner}); rename one of them or mount it under another namespace.`,
+          );
           return false;
         }
         if (name.length > RECOMMENDED_NAME_LENGTH) {
@@ -201,7 +214,8 @@ export class Registry {
       const templateNames = new Map<string, unknown>(templates.map((t) => [t.name, t]));
       for (const spec of connector.resources) {
         const name = qualify(namespace, spec.name);
-        if (!claim('Resource', name, `connector ${connector.name}, resource ${spec.name}`, templateNames)) continue;
+        if (!claim('Resource', name, `connector ${connector.name}, resource ${spec.name}`, templateNames))
+          continue;
         templateNames.set(name, spec);
         const uriTemplate = `${namespace.toLowerCase()}://${spec.uriTemplate}`;
         templates.push({

@@ -56,7 +56,8 @@ export class Runtime {
   }
 
   client(instance: MountedInstance): unknown {
-    if (!this.clients.has(instance)) throw new Error(`Connector instance ${instance.info.namespace} is not connected.`);
+    if (!this.clients.has(instance))
+      throw new Error(`Connector instance ${instance.info.namespace} is not connected.`);
     return this.clients.get(instance);
   }
 
@@ -77,11 +78,18 @@ export class Runtime {
               });
             }),
           ]);
-          return [instance.info.namespace, { status: 'ok', latencyMs: Math.round(performance.now() - started) }];
+          return [
+            instance.info.namespace,
+            { status: 'ok', latencyMs: Math.round(performance.now() - started) },
+          ];
         } catch (error) {
           return [
             instance.info.namespace,
-            { status: 'error', latencyMs: Math.round(performance.now() - started), reason: errorReason(error) },
+            {
+              status: 'error',
+              latencyMs: Math.round(performance.now() - started),
+              reason: errorReason(error),
+            },
           ];
         }
       }),

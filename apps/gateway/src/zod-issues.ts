@@ -16,5 +16,8 @@ export interface PathIssue {
 }
 
 export function pathIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): PathIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: formatPath([...prefix, ...issue.path]),
+    message: issue.message,
+  }));
 }

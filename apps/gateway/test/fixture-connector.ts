@@ -43,7 +43,9 @@ const failures = fixture.tool({
   name: 'fail',
   title: 'Fail',
   description: 'Fails in the way asked.',
-  input: z.object({ how: z.enum(['tool_error', 'crash', 'hang', 'bad_output', 'not_found']).describe('Failure.') }),
+  input: z.object({
+    how: z.enum(['tool_error', 'crash', 'hang', 'bad_output', 'not_found']).describe('Failure.'),
+  }),
   output: z.object({ never: z.string().describe('Never returned.') }),
   scopes: ['fixture:read'],
   annotations: { readOnlyHint: true },

@@ -8,7 +8,8 @@ import { Lifecycle } from '../src/lifecycle.js';
 import { createLogger } from '../src/logger.js';
 import { Runtime } from '../src/runtime.js';
 
-export const quietLogger = () => createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'silent' });
+export const quietLogger = () =>
+  createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'silent' });
 
 export function configFor(
   raw: unknown,
@@ -44,7 +45,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     lifecycle,
     async client(headers = {}) {
       const client = new Client({ name: 'switchboard-test', version: '1.0.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { requestInit: { headers } });
+      const transport = new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
+        requestInit: { headers },
+      });
       await client.connect(transport);
       clients.push(client);
       return client;

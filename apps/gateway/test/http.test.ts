@@ -38,7 +38,11 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
   it('lists namespaced tools with input and output schemas, annotations and titles', async () => {
     const client = await gateway.client();
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['fixture__echo', 'fixture__fail', 'fixture__write_thing']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'fixture__echo',
+      'fixture__fail',
+      'fixture__write_thing',
+    ]);
     const echo = tools.find((t) => t.name === 'fixture__echo');
     expect(echo).toMatchObject({
       title: 'Echo',
@@ -133,14 +137,22 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     const client = await gateway.client();
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates).toEqual([
-      expect.objectContaining({ uriTemplate: 'fixture://things/{id}', name: 'fixture__thing', mimeType: 'application/json' }),
+      expect.objectContaining({
+        uriTemplate: 'fixture://things/{id}',
+        name: 'fixture__thing',
+        mimeType: 'application/json',
+      }),
     ]);
     const read = await client.readResource({ uri: 'fixture://things/7' });
     expect(read.contents[0]).toMatchObject({ uri: 'fixture://things/7', mimeType: 'application/json' });
     const first = read.contents[0];
     expect(first && 'text' in first ? JSON.parse(first.text) : undefined).toEqual({ id: 7, name: 'thing 7' });
-    await expect(client.readResource({ uri: 'fixture://things/404' })).rejects.toMatchObject({ code: -32002 });
-    await expect(client.readResource({ uri: 'fixture://things/abc' })).rejects.toMatchObject({ code: -32602 });
+    await expect(client.readResource({ uri: 'fixture://things/404' })).rejects.toMatchObject({
+      code: -32002,
+    });
+    await expect(client.readResource({ uri: 'fixture://things/abc' })).rejects.toMatchObject({
+      code: -32602,
+    });
     await expect(client.readResource({ uri: 'other://x' })).rejects.toMatchObject({ code: -32002 });
 
     const { prompts } = await client.listPrompts();
@@ -265,7 +277,10 @@ describe('readiness', () => {
       expect(await response.json()).toMatchObject({
         status: 'not_ready',
         reason: 'bad: fixture upstream unreachable',
-        connectors: { good: { status: 'ok' }, bad: { status: 'error', reason: 'fixture upstream unreachable' } },
+        connectors: {
+          good: { status: 'ok' },
+          bad: { status: 'error', reason: 'fixture upstream unreachable' },
+        },
       });
       gateway.lifecycle.shuttingDown = true;
       const closing = await fetch(`${gateway.origin}/readyz`);

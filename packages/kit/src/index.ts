@@ -26,7 +26,15 @@ export type {
   ToolSpec,
 } from './connector.js';
 export { defineConnector, isSecretSchema, secret, secretRegistry } from './connector.js';
-export type { ConnectDeps, InstanceInfo, Logger, Principal, PrincipalKind, Progress, ToolContext } from './context.js';
+export type {
+  ConnectDeps,
+  InstanceInfo,
+  Logger,
+  Principal,
+  PrincipalKind,
+  Progress,
+  ToolContext,
+} from './context.js';
 export { hasScopes } from './context.js';
 export type { ToolErrorCode, ToolErrorOptions } from './errors.js';
 export { isToolError, TOOL_ERROR_CODES, ToolError } from './errors.js';

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { Runtime } from '../runtime.js';
 import type { Lifecycle } from '../lifecycle.js';
+import type { Runtime } from '../runtime.js';
 
 /**
  * `/healthz`: the process is alive (no dependency is checked, so a vendor outage never restarts
  * pods). `/readyz`: every connector instance answers its check; 503 names what is not ready.
  */
-export async function healthRoutes(app: FastifyInstance, options: { runtime: Runtime; lifecycle: Lifecycle }) {
+export async function healthRoutes(
+  app: FastifyInstance,
+  options: { runtime: Runtime; lifecycle: Lifecycle },
+) {
   const { runtime, lifecycle } = options;
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -78,7 +78,12 @@ export class OriginGuard {
       request.log.warn({ host }, 'refused foreign host');
       return reply
         .code(403)
-        .send(jsonRpcError(-32000, `Forbidden: host ${host ?? '(none)'} is not allowed. Add it to server.allowedHosts.`));
+        .send(
+          jsonRpcError(
+            -32000,
+            `Forbidden: host ${host ?? '(none)'} is not allowed. Add it to server.allowedHosts.`,
+          ),
+        );
     }
   };
 }

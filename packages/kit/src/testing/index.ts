@@ -28,7 +28,9 @@ export const testPrincipal: Principal = { id: 'test', kind: 'local', scopes: new
 export function testContext<Client, Config>(
   client: Client,
   config: Config,
-  overrides: Partial<Omit<ToolContext<Client, Config>, 'client' | 'config'>> & { instance?: InstanceInfo } = {},
+  overrides: Partial<Omit<ToolContext<Client, Config>, 'client' | 'config'>> & {
+    instance?: InstanceInfo;
+  } = {},
 ): ToolContext<Client, Config> {
   return {
     client,

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli.js';
+
+function tempFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+  const path = join(dir, 'switchboard.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('switchboard CLI', () => {
+  it('config check accepts a valid file and reports what it mounts', () => {
+    const path = tempFile(
+      'connectors:\n  - package: odoo\n    config:\n      databaseUrl: ${ODOO_DATABASE_URL}\n',
+    );
+    const result = runCli(['config', 'check', path], { ODOO_DATABASE_URL: 'postgres://ro@db.internal/odoo' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/is valid: 1 connector instance\(s\), \d+ tools\./);
+    expect(result.code).toBe(0);
+  });
+
+  it('config check names each bad field and exits non-zero', () => {
+    const path = tempFile(
+      'server:\n  port: http\nconnectors:\n  - package: odoo\n    namespace: erp\n    config:\n      databaseUrl: postgres://u:pw@h/db\n',
+    );
+    const result = runCli(['config', 'check', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path} is not valid:`);
+    expect(result.stderr).toContain('server.port: Invalid input: expected number, received string');
+    const secrets = runCli([
+      'config',
+      'check',
+      tempFile('connectors:\n  - package: odoo\n    config:\n      databaseUrl: postgres://u:pw@h/db\n'),
+    ]);
+    expect(secrets.code).toBe(2);
+    expect(secrets.stderr).toContain(
+      'connectors[0].config.databaseUrl: is a secret and must come from the environment, e.g. databaseUrl: ${ODOO_DATABASE_URL}',
+    );
+    expect(secrets.stderr).not.toContain('pw@h');
+  });
+
+  it('config check reports a registry refusal (bad namespace) with its message', () => {
+    const path = tempFile(
+      'connectors:\n  - package: odoo\n    namespace: "erp.main"\n    config:\n      databaseUrl: ${U}\n',
+    );
+    const result = runCli(['config', 'check', path], { U: 'postgres://x@y/z' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Namespace "erp.main" (connector odoo) must match');
+  });
+
+  it('config check on a missing file says so', () => {
+    const result = runCli(['config', 'check', '/nonexistent/switchboard.yaml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '/nonexistent/switchboard.yaml is not valid:\n  - (root): file not found',
+    );
+  });
+
+  it('serve without a configuration file explains the options', () => {
+    const result = runCli(['serve'], { SWITCHBOARD_CONFIG: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('No configuration file');
+    expect(result.stderr).toContain('switchboard demo');
+  });
+
+  it('serve refuses a non-loopback address while authentication is not configured', () => {
+    const path = tempFile('server:\n  host: 0.0.0.0\n');
+    const result = runCli(['serve', '--config', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Refusing to listen on 0.0.0.0');
+  });
+
+  it('tools prints the namespaced catalogue with scopes and read/write access', () => {
+    const result = runCli(['tools', '--demo']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+SCOPES\s+ACCESS\s+TITLE$/);
+    expect(result.stdout).toMatch(/^odoo__find_customers\s+erp:read\s+read\s+/m);
+    expect(result.stdout).toMatch(/^resource\s+odoo:\/\/customers\/\{id\}\s+erp:read$/m);
+    const json = runCli(['tools', '--demo', '--json']);
+    const rows: unknown = JSON.parse(json.stdout);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { name: 'odoo__get_customer', scopes: 'erp:read', access: 'read', title: expect.any(String) },
+      ]),
+    );
+  });
+
+  it('an unknown command prints the usage and exits 2', () => {
+    const result = runCli(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown command "frobnicate"');
+    expect(result.stderr).toContain('Usage: switchboard <command>');
+  });
+});

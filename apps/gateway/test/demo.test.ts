@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { HERO_EMAILS } from '@switchboard/sandbox';
+import { afterAll, describe, expect, it } from 'vitest';
+import { childEnv, REPO_ROOT } from './cli.js';
+
+/** Starts `pnpm start` from the repository root, as the README says, on a free port. */
+function startDemo(): { child: ChildProcess; url: Promise<string>; output: () => string } {
+  const child = spawn('pnpm', ['start'], {
+    cwd: REPO_ROOT,
+    env: childEnv({ PORT: '0', LOG_LEVEL: 'warn' }),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const found = /listening on (http:\/\/\S+\/mcp)/.exec(output);
+      if (found?.[1]) resolve(found[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`pnpm start exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+describe('the demo profile, started the way the README says', () => {
+  const demo = startDemo();
+
+  afterAll(async () => {
+    const pid = demo.child.pid;
+    if (pid !== undefined && demo.child.exitCode === null) {
+      const exited = new Promise((resolve) => demo.child.once('exit', resolve));
+      process.kill(-pid, 'SIGTERM');
+      await exited;
+    }
+  });
+
+  it('prints the endpoint and a ready-to-paste client configuration', async () => {
+    const url = await demo.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(demo.output()).toContain(`"url": "${url}"`);
+    expect(demo.output()).toContain('"mcpServers"');
+  }, 90_000);
+
+  it('answers a tool call over Streamable HTTP', async () => {
+    const url = await demo.url;
+    const client = new Client({ name: 'readme-tour', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    try {
+      const result = await client.callTool({
+        name: 'odoo__find_customers',
+        arguments: { email: HERO_EMAILS.everywhere },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(JSON.stringify(result.structuredContent)).toContain('Helix');
+    } finally {
+      await client.close();
+    }
+  }, 90_000);
+});

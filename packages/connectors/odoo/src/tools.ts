@@ -1,0 +1,457 @@
+import {
+  AgingBuckets,
+  cursorInput,
+  limitInput,
+  nextCursorOutput,
+  OrderState,
+  ToolError,
+} from '@switchboard/kit';
+import { z } from 'zod';
+import { odoo } from './connector.js';
+import {
+  loadCustomerDetail,
+  loadOrderDetail,
+  odooId,
+  requireCustomerId,
+  toId,
+  withSql,
+} from './operations.js';
+import {
+  decodeKeysetCursor,
+  decodeOffsetCursor,
+  encodeKeysetCursor,
+  encodeOffsetCursor,
+  fingerprint,
+} from './paging.js';
+import {
+  AgingRow,
+  CustomerDetail,
+  CustomerMatch,
+  InvoiceSummary,
+  OrderDetail,
+  OrderSummary,
+  ProductStock,
+} from './schemas.js';
+import type { CustomerCriteria } from './sql/customers.js';
+import { findCustomers, isDomain, normalizeDomain } from './sql/customers.js';
+import { InvoiceKey, listInvoices } from './sql/invoices.js';
+import { listOrders, OrderKey } from './sql/orders.js';
+import { AgingKey, agingByCustomer, agingTotals } from './sql/receivables.js';
+import { productStock } from './sql/stock.js';
+
+const SCOPES = ['erp:read'] as const;
+const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+/** Hard cap on every page. */
+export const MAX_PAGE = 100;
+
+const customerTag = (id: string | number | undefined) => (id === undefined ? [] : [`odoo:customer:${id}`]);
+
+// ---------------------------------------------------------------------------------------------
+
+export const findCustomersTool = odoo.tool({
+  name: 'find_customers',
+  title: 'Find Odoo customers',
+  description:
+    'Find customers (companies and individual customers) in the Odoo ERP by part of their name, an exact ' +
+    'email of the company or any of its contacts, an email/website domain, or their Odoo internal reference. ' +
+    'Criteria are alternatives: a customer matching any of them is returned once, labelled with the strongest ' +
+    'criterion it matched (ref, then email, then domain, then name), strongest first. Use this to get the id ' +
+    'that get_customer, list_orders, list_invoices and receivables_aging take. Archived customers are not ' +
+    'returned. For CRM data (deals, owners) use the CRM connectors instead.',
+  input: z
+    .object({
+      query: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .optional()
+        .describe('Part of the customer name, case-insensitive, e.g. "helix".'),
+      email: z
+        .email()
+        .max(254)
+        .toLowerCase()
+        .optional()
+        .describe(
+          'Exact email address of the customer or of one of its contacts; a contact resolves to its company.',
+        ),
+      domain: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .min(3)
+        .max(253)
+        .refine(
+          (value) => isDomain(normalizeDomain(value)),
+          'Pass a domain such as "example.com" or a website URL.',
+        )
+        .optional()
+        .describe(
+          'Email domain or website of the customer, e.g. "example.com" (a URL is accepted). Free-mail domains ' +
+            'such as gmail.com only match websites.',
+        ),
+      ref: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe("Odoo's internal reference of the customer (res_partner.ref), exact."),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) => [input.query, input.email, input.domain, input.ref].some((value) => value !== undefined),
+      'Pass at least one of query (part of the name), email, domain or ref.',
+    ),
+  output: z.object({
+    customers: z.array(CustomerMatch).describe('Matching customers, strongest match first.'),
+    total: z.number().int().describe('How many customers match in all pages.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 300,
+    scope: 'shared',
+    tags: (_input, output) => output.customers.map((customer) => `odoo:customer:${customer.source.id}`),
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const criteria: CustomerCriteria = {
+      refs: input.ref === undefined ? undefined : [input.ref],
+      email: input.email,
+      domain: input.domain === undefined ? undefined : normalizeDomain(input.domain),
+      name: input.query,
+    };
+    const filters = fingerprint({ tool: 'find_customers', ...criteria });
+    const offset = decodeOffsetCursor(input.cursor, filters);
+    const page = await withSql(ctx, (sql, scope) =>
+      findCustomers(sql, scope, criteria, { limit: input.limit, offset }),
+    );
+    return {
+      customers: page.matches,
+      total: page.total,
+      nextCursor: page.hasMore ? encodeOffsetCursor(filters, offset + page.matches.length) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const getCustomerTool = odoo.tool({
+  name: 'get_customer',
+  title: 'Get an Odoo customer',
+  description:
+    'Get one Odoo customer by id: its details, contacts, open receivable, overdue amount and aging (company ' +
+    'currency), open credit notes, and its last order. A contact or address id resolves to its company ' +
+    '(resolvedFrom says so). Find the id with find_customers first. For the invoices behind the figures use ' +
+    'list_invoices; for the order history use list_orders.',
+  input: z.object({
+    id: odooId('Odoo id of the customer (the source.id returned by find_customers).'),
+  }),
+  output: CustomerDetail,
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (input, output) => [...customerTag(toId(input.id)), ...customerTag(output.customer.source.id)],
+    negativeTtlSeconds: 30,
+  },
+  timeoutMs: 10_000,
+  handler: (input, ctx) => loadCustomerDetail(ctx, toId(input.id)),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const listOrdersTool = odoo.tool({
+  name: 'list_orders',
+  title: 'List Odoo sales orders',
+  description:
+    "List sales orders and quotations, newest first, optionally for one customer (its contacts' and " +
+    "addresses' orders included), by state and by order date range. Use get_order for an order's lines. " +
+    'Quotations are draft or sent; confirmed orders are being delivered or invoiced.',
+  input: z
+    .object({
+      customerId: odooId(
+        'Odoo id of the customer, from find_customers. Omit to list every customer.',
+      ).optional(),
+      states: z
+        .array(OrderState)
+        .min(1)
+        .max(4)
+        .optional()
+        .describe('Only orders in these states (draft, sent, confirmed, cancelled). Omit for every state.'),
+      from: z.iso.date().optional().describe('Only orders placed on or after this day (YYYY-MM-DD, UTC).'),
+      to: z.iso.date().optional().describe('Only orders placed on or before this day (YYYY-MM-DD, UTC).'),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) => input.from === undefined || input.to === undefined || input.from <= input.to,
+      'from must be on or before to.',
+    ),
+  output: z.object({
+    orders: z.array(OrderSummary).describe('Orders, newest first.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (input) => [
+      'odoo:orders',
+      ...customerTag(input.customerId === undefined ? undefined : toId(input.customerId)),
+    ],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const states = input.states === undefined ? undefined : [...new Set(input.states)].sort();
+    const requested = input.customerId === undefined ? undefined : toId(input.customerId);
+    const filters = fingerprint({
+      tool: 'list_orders',
+      customerId: requested,
+      states,
+      from: input.from,
+      to: input.to,
+    });
+    const after = decodeKeysetCursor(OrderKey, input.cursor, filters);
+    const page = await withSql(ctx, async (sql, scope) => {
+      const customerId = requested === undefined ? undefined : await requireCustomerId(sql, ctx, requested);
+      return listOrders(
+        sql,
+        scope,
+        { customerId, states, from: input.from, to: input.to },
+        { limit: input.limit, after },
+      );
+    });
+    return {
+      orders: page.orders,
+      nextCursor:
+        page.hasMore && page.last !== undefined ? encodeKeysetCursor(filters, page.last) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const getOrderTool = odoo.tool({
+  name: 'get_order',
+  title: 'Get an Odoo sales order',
+  description:
+    'Get one sales order or quotation with its lines (products with code, quantities, prices, delivered and ' +
+    'invoiced quantities; section and note lines are returned typed), by Odoo id or by order number such as ' +
+    '"S00042". Use list_orders to find orders of a customer.',
+  input: z
+    .object({
+      id: odooId('Odoo id of the order (source.id from list_orders).').optional(),
+      number: z.string().trim().min(1).max(64).optional().describe('Order number, e.g. "S00042".'),
+    })
+    .refine(
+      (input) => (input.id === undefined) !== (input.number === undefined),
+      'Pass exactly one of id or number (e.g. number "S00042").',
+    ),
+  output: OrderDetail,
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 300,
+    scope: 'shared',
+    tags: (_input, output) => [
+      `odoo:order:${output.order.source.id}`,
+      ...customerTag(output.order.accountId),
+    ],
+    negativeTtlSeconds: 30,
+  },
+  timeoutMs: 10_000,
+  handler(input, ctx) {
+    if (input.id !== undefined) return loadOrderDetail(ctx, { id: toId(input.id) });
+    if (input.number !== undefined) return loadOrderDetail(ctx, { name: input.number });
+    // The input schema's refinement makes this unreachable; kept for handlers called directly.
+    throw new ToolError('invalid_input', 'Pass exactly one of id or number (e.g. number "S00042").');
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const listInvoicesTool = odoo.tool({
+  name: 'list_invoices',
+  title: 'List Odoo customer invoices',
+  description:
+    'List posted customer invoices (not credit notes), optionally for one customer, by status: open (not fully ' +
+    'paid, the default), overdue (open and past due), paid, or all. Open and overdue come most overdue first, ' +
+    'paid and all most recently due first; each has daysOverdue. For totals use get_customer or ' +
+    'receivables_aging instead of adding pages up.',
+  input: z.object({
+    customerId: odooId('Odoo id of the customer, from find_customers. Omit for every customer.').optional(),
+    status: z
+      .enum(['open', 'overdue', 'paid', 'all'])
+      .default('open')
+      .describe('open (not fully paid, default), overdue (open and past due), paid, or all.'),
+    limit: limitInput(20, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    invoices: z.array(InvoiceSummary).describe('Invoices in due-date order (see the tool description).'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 60,
+    scope: 'shared',
+    tags: (input) => [
+      'odoo:invoices',
+      ...customerTag(input.customerId === undefined ? undefined : toId(input.customerId)),
+    ],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const requested = input.customerId === undefined ? undefined : toId(input.customerId);
+    const filters = fingerprint({ tool: 'list_invoices', customerId: requested, status: input.status });
+    const after = decodeKeysetCursor(InvoiceKey, input.cursor, filters);
+    const page = await withSql(ctx, async (sql, scope) => {
+      const customerId = requested === undefined ? undefined : await requireCustomerId(sql, ctx, requested);
+      return listInvoices(sql, scope, { customerId, status: input.status }, { limit: input.limit, after });
+    });
+    return {
+      invoices: page.invoices,
+      nextCursor:
+        page.hasMore && page.last !== undefined ? encodeKeysetCursor(filters, page.last) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const receivablesAgingTool = odoo.tool({
+  name: 'receivables_aging',
+  title: 'Odoo receivables aging',
+  description:
+    'Open receivable by days overdue (current, 1-30, 31-60, 61-90, 90+) in the company currency, for one ' +
+    'customer or for all customers; for all, also one row per customer, most overdue first (paged). Invoices ' +
+    'in other currencies are not converted: they are left out and counted. For one customer with contacts ' +
+    'and last order use get_customer; for the invoices themselves use list_invoices.',
+  input: z.object({
+    customerId: odooId('Odoo id of the customer, from find_customers. Omit for every customer.').optional(),
+    limit: limitInput(20, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    currency: z.string().length(3).describe('Company currency of every amount (ISO 4217).'),
+    asOf: z.string().describe('The day (YYYY-MM-DD, UTC) days overdue are counted from.'),
+    totals: AgingBuckets.describe('Totals of the customer, or of all customers.'),
+    customers: z
+      .array(AgingRow)
+      .describe('Per-customer rows, most overdue first; empty when customerId is given.'),
+    otherCurrencyInvoices: z
+      .number()
+      .int()
+      .describe('Open invoices in other currencies, left out of every amount.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 60,
+    scope: 'shared',
+    tags: (input) => [
+      'odoo:invoices',
+      ...customerTag(input.customerId === undefined ? undefined : toId(input.customerId)),
+    ],
+  },
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const requested = input.customerId === undefined ? undefined : toId(input.customerId);
+    const filters = fingerprint({ tool: 'receivables_aging', customerId: requested });
+    const after = decodeKeysetCursor(AgingKey, input.cursor, filters);
+    return withSql(ctx, async (sql, scope) => {
+      if (requested !== undefined) {
+        const customerId = await requireCustomerId(sql, ctx, requested);
+        const report = await agingTotals(sql, scope, customerId);
+        return { currency: scope.client.currency, ...report, customers: [] };
+      }
+      const report = await agingTotals(sql, scope, null);
+      const page = await agingByCustomer(sql, scope, { limit: input.limit, after });
+      return {
+        currency: scope.client.currency,
+        ...report,
+        customers: page.rows,
+        nextCursor:
+          page.hasMore && page.last !== undefined ? encodeKeysetCursor(filters, page.last) : undefined,
+      };
+    });
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const productStockTool = odoo.tool({
+  name: 'product_stock',
+  title: 'Odoo product stock',
+  description:
+    'Stock of products in the Odoo warehouses: quantity on hand, reserved for deliveries, and available, ' +
+    'summed over internal locations. Look products up by exact internal code, or by part of the name or ' +
+    'code. For what a customer ordered use get_order.',
+  input: z
+    .object({
+      code: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .optional()
+        .describe('Exact internal product code (default_code).'),
+      query: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .optional()
+        .describe('Part of the product name or code, case-insensitive.'),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) => input.code !== undefined || input.query !== undefined,
+      'Pass code (exact product code) or query (part of the product name).',
+    ),
+  output: z.object({
+    products: z.array(ProductStock).describe('Matching products, an exact code match first, then by name.'),
+    total: z.number().int().describe('How many products match in all pages.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 60,
+    scope: 'shared',
+    tags: (_input, output) => output.products.map((product) => `odoo:product:${product.source.id}`),
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const criteria = { code: input.code, query: input.query };
+    const filters = fingerprint({ tool: 'product_stock', ...criteria });
+    const offset = decodeOffsetCursor(input.cursor, filters);
+    const page = await withSql(ctx, (sql, scope) =>
+      productStock(sql, scope, criteria, { limit: input.limit, offset }),
+    );
+    return {
+      products: page.products,
+      total: page.total,
+      nextCursor: page.hasMore ? encodeOffsetCursor(filters, offset + page.products.length) : undefined,
+    };
+  },
+});
+
+export const tools = [
+  findCustomersTool,
+  getCustomerTool,
+  listOrdersTool,
+  getOrderTool,
+  listInvoicesTool,
+  receivablesAgingTool,
+  productStockTool,
+] as const;

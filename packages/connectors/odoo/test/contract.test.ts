@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MAX_PAGE, OdooConfig, odooConnector } from '../src/index.js';
+
+/** The contract agents and operators see: a change to it must be a visible diff. */
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+
+interface JsonNode {
+  description?: string;
+  properties?: Record<string, JsonNode>;
+  items?: JsonNode;
+  anyOf?: JsonNode[];
+}
+
+/** Paths of object properties without a description, however deep. */
+function undescribed(node: JsonNode, path: string): string[] {
+  const missing: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (child.description === undefined) missing.push(`${path}.${key}`);
+    missing.push(...undescribed(child, `${path}.${key}`));
+  }
+  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
+  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
+  return missing;
+}
+
+describe('tool contract', () => {
+  it('matches the snapshot of names, descriptions, schemas, scopes, annotations and cache policies', () => {
+    const tools = odooConnector.tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      scopes: tool.scopes,
+      annotations: tool.annotations,
+      cache: tool.cache && {
+        ttlSeconds: tool.cache.ttlSeconds,
+        scope: tool.cache.scope,
+        negativeTtlSeconds: tool.cache.negativeTtlSeconds,
+      },
+      timeoutMs: tool.timeoutMs,
+      input: jsonSchema(tool.input, 'input'),
+      output: jsonSchema(tool.output, 'output'),
+    }));
+    const resources = odooConnector.resources.map((resource) => ({
+      name: resource.name,
+      uriTemplate: resource.uriTemplate,
+      scopes: resource.scopes,
+      description: resource.description,
+    }));
+    expect({ tools, resources }).toMatchSnapshot();
+  });
+
+  it('describes every input field and every top-level output field', () => {
+    for (const tool of odooConnector.tools) {
+      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, tool.name)).toEqual([]);
+      const output = jsonSchema(tool.output, 'output') as JsonNode;
+      const topLevel = Object.entries(output.properties ?? {}).filter(
+        ([, node]) => node.description === undefined,
+      );
+      expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
+    }
+    expect(undescribed(jsonSchema(OdooConfig, 'input') as JsonNode, 'config')).toEqual([]);
+  });
+
+  it('is read-only, cacheable and scoped erp:read throughout, with short exposed names', () => {
+    for (const tool of odooConnector.tools) {
+      expect(tool.scopes).toEqual(['erp:read']);
+      expect(tool.annotations).toEqual({ readOnlyHint: true, idempotentHint: true, openWorldHint: true });
+      expect(tool.cache?.scope).toBe('shared');
+      expect(tool.cache?.ttlSeconds).toBeGreaterThanOrEqual(60);
+      expect(tool.cache?.ttlSeconds).toBeLessThanOrEqual(300);
+      expect(`odoo__${tool.name}`.length).toBeLessThanOrEqual(45);
+      const limit = tool.input.shape.limit;
+      if (limit !== undefined) {
+        expect(limit.safeParse(MAX_PAGE).success).toBe(true);
+        expect(limit.safeParse(MAX_PAGE + 1).success).toBe(false);
+      }
+    }
+    for (const resource of odooConnector.resources) expect(resource.scopes).toEqual(['erp:read']);
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  /** First-column names of the README's tables (tools and configuration fields). */
+  const rows = new Map(
+    [...readme.matchAll(/^\| `([a-zA-Z_]+)` +\|(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
+  );
+
+  it('documents every tool, resource and configuration field, and nothing that does not exist', () => {
+    const tools = odooConnector.tools.map((tool) => tool.name);
+    const fields = Object.keys(OdooConfig.shape);
+    for (const name of [...tools, ...fields]) expect(rows.has(name), name).toBe(true);
+    expect([...rows.keys()].filter((name) => !tools.includes(name) && !fields.includes(name))).toEqual([]);
+    for (const resource of odooConnector.resources)
+      expect(readme).toContain(`<namespace>://${resource.uriTemplate}`);
+  });
+
+  it('states the page cap, the scope and each cache TTL the code uses', () => {
+    expect(readme).toContain(`at most ${MAX_PAGE}`);
+    expect(readme).toContain('`erp:read`');
+    for (const tool of odooConnector.tools) {
+      expect(rows.get(tool.name), tool.name).toContain(`${tool.cache?.ttlSeconds} s`);
+    }
+  });
+});

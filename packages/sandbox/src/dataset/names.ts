@@ -1,0 +1,522 @@
+import type { Industry } from './types.js';
+
+/** Free-mail domains: an email there says nothing about the employer (customer 360 skips them). */
+export const FREE_MAIL_DOMAINS: readonly string[] = [
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'yahoo.com',
+  'yahoo.fr',
+  'icloud.com',
+  'gmx.de',
+  'web.de',
+  'proton.me',
+];
+
+export interface CountryProfile {
+  code: string;
+  name: string;
+  cities: readonly string[];
+  tld: string;
+  /** Phone pattern: `#` is a random digit, `%` a random non-zero digit. */
+  phone: string;
+  legalForms: readonly string[];
+  /** VAT number pattern, `#` a digit; null where businesses have none in Odoo. */
+  vat: string | null;
+  zip: string;
+  weight: number;
+}
+
+export const COUNTRIES: readonly CountryProfile[] = [
+  {
+    code: 'DE',
+    name: 'Germany',
+    cities: ['Hamburg', 'Munich', 'Stuttgart', 'Cologne', 'Leipzig', 'Dortmund'],
+    tld: 'de',
+    phone: '+49 %## 555 ####',
+    legalForms: ['GmbH', 'AG', 'GmbH & Co. KG'],
+    vat: 'DE#########',
+    zip: '#####',
+    weight: 14,
+  },
+  {
+    code: 'FR',
+    name: 'France',
+    cities: ['Paris', 'Lyon', 'Toulouse', 'Nantes', 'Lille'],
+    tld: 'fr',
+    phone: '+33 % ## 55 ## ##',
+    legalForms: ['SAS', 'SA', 'SARL'],
+    vat: 'FR###########',
+    zip: '#####',
+    weight: 8,
+  },
+  {
+    code: 'NL',
+    name: 'Netherlands',
+    cities: ['Rotterdam', 'Utrecht', 'Eindhoven', 'Amsterdam'],
+    tld: 'nl',
+    phone: '+31 %# 555 ####',
+    legalForms: ['B.V.', 'N.V.'],
+    vat: 'NL#########B01',
+    zip: '#### AB',
+    weight: 6,
+  },
+  {
+    code: 'BE',
+    name: 'Belgium',
+    cities: ['Antwerp', 'Ghent', 'Brussels'],
+    tld: 'be',
+    phone: '+32 % 555 ## ##',
+    legalForms: ['NV', 'BV'],
+    vat: 'BE0#########',
+    zip: '####',
+    weight: 3,
+  },
+  {
+    code: 'GB',
+    name: 'United Kingdom',
+    cities: ['Manchester', 'Birmingham', 'Leeds', 'Bristol', 'London'],
+    tld: 'co.uk',
+    phone: '+44 %## 555 ####',
+    legalForms: ['Ltd', 'plc'],
+    vat: 'GB#########',
+    zip: 'M# #AB',
+    weight: 6,
+  },
+  {
+    code: 'ES',
+    name: 'Spain',
+    cities: ['Barcelona', 'Valencia', 'Madrid', 'Bilbao'],
+    tld: 'es',
+    phone: '+34 9%# 55 ## ##',
+    legalForms: ['S.L.', 'S.A.'],
+    vat: 'ESB########',
+    zip: '#####',
+    weight: 4,
+  },
+  {
+    code: 'IT',
+    name: 'Italy',
+    cities: ['Milan', 'Turin', 'Bologna'],
+    tld: 'it',
+    phone: '+39 0%# 555 ####',
+    legalForms: ['S.p.A.', 'S.r.l.'],
+    vat: 'IT###########',
+    zip: '#####',
+    weight: 4,
+  },
+  {
+    code: 'SE',
+    name: 'Sweden',
+    cities: ['Stockholm', 'Malmö', 'Uppsala'],
+    tld: 'se',
+    phone: '+46 %# 555 ## ##',
+    legalForms: ['AB'],
+    vat: 'SE############',
+    zip: '### ##',
+    weight: 3,
+  },
+  {
+    code: 'NO',
+    name: 'Norway',
+    cities: ['Oslo', 'Bergen', 'Trondheim'],
+    tld: 'no',
+    phone: '+47 55 ## ## ##',
+    legalForms: ['AS', 'ASA'],
+    vat: 'NO#########MVA',
+    zip: '####',
+    weight: 2,
+  },
+  {
+    code: 'DK',
+    name: 'Denmark',
+    cities: ['Copenhagen', 'Aarhus', 'Odense'],
+    tld: 'dk',
+    phone: '+45 55 ## ## ##',
+    legalForms: ['A/S', 'ApS'],
+    vat: 'DK########',
+    zip: '####',
+    weight: 2,
+  },
+  {
+    code: 'PL',
+    name: 'Poland',
+    cities: ['Wrocław', 'Poznań', 'Gdańsk'],
+    tld: 'pl',
+    phone: '+48 %# 555 ## ##',
+    legalForms: ['Sp. z o.o.', 'S.A.'],
+    vat: 'PL##########',
+    zip: '##-###',
+    weight: 3,
+  },
+  {
+    code: 'AT',
+    name: 'Austria',
+    cities: ['Vienna', 'Graz', 'Linz'],
+    tld: 'at',
+    phone: '+43 %## 555 ####',
+    legalForms: ['GmbH'],
+    vat: 'ATU########',
+    zip: '####',
+    weight: 3,
+  },
+  {
+    code: 'CH',
+    name: 'Switzerland',
+    cities: ['Zurich', 'Basel', 'Lausanne'],
+    tld: 'ch',
+    phone: '+41 %# 555 ## ##',
+    legalForms: ['AG', 'GmbH', 'SA'],
+    vat: 'CHE-###.###.### MWST',
+    zip: '####',
+    weight: 2,
+  },
+  {
+    code: 'US',
+    name: 'United States',
+    cities: ['Chicago', 'Austin', 'Boston', 'Denver', 'Pittsburgh'],
+    tld: 'com',
+    phone: '+1 %## 555 ####',
+    legalForms: ['Inc.', 'LLC', 'Corp.'],
+    vat: null,
+    zip: '#####',
+    weight: 6,
+  },
+  {
+    code: 'IE',
+    name: 'Ireland',
+    cities: ['Dublin', 'Cork', 'Galway'],
+    tld: 'ie',
+    phone: '+353 % 555 ####',
+    legalForms: ['Ltd', 'DAC'],
+    vat: 'IE#######A',
+    zip: 'D## A#B#',
+    weight: 2,
+  },
+];
+
+export function countryProfile(code: string): CountryProfile {
+  const profile = COUNTRIES.find((country) => country.code === code);
+  if (profile === undefined) throw new Error(`No country profile for "${code}"`);
+  return profile;
+}
+
+/** Words that start customer names; each is used at most once so that names stay distinct. */
+export const NAME_STEMS: readonly string[] = [
+  'Alder',
+  'Arcadia',
+  'Basalt',
+  'Beacon',
+  'Cedar',
+  'Cobalt',
+  'Delta',
+  'Dune',
+  'Echo',
+  'Ember',
+  'Falcon',
+  'Fathom',
+  'Glacier',
+  'Granite',
+  'Halcyon',
+  'Harbor',
+  'Ironwood',
+  'Iris',
+  'Jade',
+  'Juniper',
+  'Kestrel',
+  'Kinetic',
+  'Larch',
+  'Lodestar',
+  'Meridian',
+  'Mistral',
+  'Nimbus',
+  'Oakridge',
+  'Orion',
+  'Pioneer',
+  'Polaris',
+  'Quartz',
+  'Quill',
+  'Redwood',
+  'Riverbend',
+  'Sable',
+  'Summit',
+  'Tessera',
+  'Tundra',
+  'Upland',
+  'Vantage',
+  'Vertex',
+  'Westfield',
+  'Willow',
+  'Yarrow',
+  'Zenith',
+  'Aurora',
+  'Bastion',
+  'Cascade',
+  'Drumlin',
+  'Evergreen',
+  'Foundry',
+  'Greystone',
+  'Heron',
+  'Ingot',
+  'Keystone',
+  'Lantern',
+  'Marlow',
+  'Northcape',
+  'Osprey',
+  'Pinnacle',
+  'Rampart',
+  'Silverline',
+  'Trident',
+  'Valence',
+  'Wayfarer',
+];
+
+export interface IndustryProfile {
+  industry: Industry;
+  /** Second word of customer names in this industry. */
+  nameSuffixes: readonly string[];
+  /** Salesforce's standard Industry picklist value. */
+  salesforce: string;
+  /** HubSpot's industry enumeration value. */
+  hubspot: string;
+  weight: number;
+}
+
+export const INDUSTRIES: readonly IndustryProfile[] = [
+  {
+    industry: 'Manufacturing',
+    nameSuffixes: ['Fabrication', 'Machining', 'Industries', 'Works'],
+    salesforce: 'Manufacturing',
+    hubspot: 'MECHANICAL_OR_INDUSTRIAL_ENGINEERING',
+    weight: 12,
+  },
+  {
+    industry: 'Logistics',
+    nameSuffixes: ['Logistics', 'Freight', 'Distribution'],
+    salesforce: 'Transportation',
+    hubspot: 'LOGISTICS_AND_SUPPLY_CHAIN',
+    weight: 6,
+  },
+  {
+    industry: 'Retail',
+    nameSuffixes: ['Retail', 'Stores', 'Supply'],
+    salesforce: 'Retail',
+    hubspot: 'RETAIL',
+    weight: 3,
+  },
+  {
+    industry: 'Healthcare',
+    nameSuffixes: ['Medical', 'Diagnostics', 'Health'],
+    salesforce: 'Healthcare',
+    hubspot: 'MEDICAL_DEVICES',
+    weight: 4,
+  },
+  {
+    industry: 'Energy',
+    nameSuffixes: ['Energy', 'Power', 'Renewables'],
+    salesforce: 'Energy',
+    hubspot: 'RENEWABLES_ENVIRONMENT',
+    weight: 5,
+  },
+  {
+    industry: 'Software',
+    nameSuffixes: ['Systems', 'Labs', 'Software'],
+    salesforce: 'Technology',
+    hubspot: 'COMPUTER_SOFTWARE',
+    weight: 3,
+  },
+  {
+    industry: 'Automotive',
+    nameSuffixes: ['Automotive', 'Motors', 'Mobility'],
+    salesforce: 'Machinery',
+    hubspot: 'AUTOMOTIVE',
+    weight: 6,
+  },
+  {
+    industry: 'Aerospace',
+    nameSuffixes: ['Aero', 'Aerospace', 'Avionics'],
+    salesforce: 'Engineering',
+    hubspot: 'AVIATION_AEROSPACE',
+    weight: 3,
+  },
+  {
+    industry: 'Agriculture',
+    nameSuffixes: ['Agritech', 'Farms', 'Harvest'],
+    salesforce: 'Agriculture',
+    hubspot: 'FARMING',
+    weight: 3,
+  },
+  {
+    industry: 'Construction',
+    nameSuffixes: ['Builders', 'Construction', 'Structures'],
+    salesforce: 'Construction',
+    hubspot: 'CONSTRUCTION',
+    weight: 3,
+  },
+  {
+    industry: 'Education',
+    nameSuffixes: ['Academy', 'Institute'],
+    salesforce: 'Education',
+    hubspot: 'EDUCATION_MANAGEMENT',
+    weight: 1,
+  },
+  {
+    industry: 'Hospitality',
+    nameSuffixes: ['Hotels', 'Hospitality'],
+    salesforce: 'Hospitality',
+    hubspot: 'HOSPITALITY',
+    weight: 1,
+  },
+  {
+    industry: 'Consulting',
+    nameSuffixes: ['Partners', 'Engineering', 'Consulting'],
+    salesforce: 'Consulting',
+    hubspot: 'MANAGEMENT_CONSULTING',
+    weight: 2,
+  },
+  {
+    industry: 'Outdoor Equipment',
+    nameSuffixes: ['Outdoor', 'Gear'],
+    salesforce: 'Recreation',
+    hubspot: 'SPORTING_GOODS',
+    weight: 1,
+  },
+  {
+    industry: 'Design',
+    nameSuffixes: ['Studio', 'Design'],
+    salesforce: 'Other',
+    hubspot: 'DESIGN',
+    weight: 1,
+  },
+];
+
+export function industryProfile(industry: Industry): IndustryProfile {
+  const profile = INDUSTRIES.find((candidate) => candidate.industry === industry);
+  if (profile === undefined) throw new Error(`No industry profile for "${industry}"`);
+  return profile;
+}
+
+export const FIRST_NAMES: readonly string[] = [
+  'Anna',
+  'Ben',
+  'Carla',
+  'David',
+  'Elif',
+  'Felix',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jakob',
+  'Karin',
+  'Leon',
+  'Marta',
+  'Nils',
+  'Olga',
+  'Pablo',
+  'Rosa',
+  'Samuel',
+  'Tereza',
+  'Viktor',
+  'Wiebke',
+  'Yusuf',
+  'Zofia',
+  'Amir',
+  'Bianca',
+  'Chloé',
+  'Dmitri',
+  'Emma',
+  'Fatima',
+  'Giulia',
+  'Hanna',
+  'Isak',
+  'Julien',
+  'Kofi',
+  'Lea',
+  'Mateo',
+  'Nora',
+  'Oscar',
+  'Paula',
+  'Rahul',
+  'Sara',
+  'Tobias',
+  'Valentina',
+  'William',
+];
+
+export const LAST_NAMES: readonly string[] = [
+  'Andersen',
+  'Becker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'García',
+  'Hoffmann',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Lambert',
+  'Müller',
+  'Novak',
+  "O'Brien",
+  'Peeters',
+  'Quinn',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Urban',
+  'Visser',
+  'Wagner',
+  'Yilmaz',
+  'Zimmermann',
+  'Bianchi',
+  'Carter',
+  'De Jong',
+  'Engel',
+  'Fontaine',
+  'Gallagher',
+  'Horvat',
+  'Iversen',
+  'Keller',
+  'Lindgren',
+  'Martin',
+  'Nowak',
+  'Olsen',
+  'Petit',
+  'Ramos',
+  'Svensson',
+  'Thomas',
+  'Vogt',
+  'Walsh',
+];
+
+export const JOB_TITLES: readonly string[] = [
+  'Purchasing Manager',
+  'Head of Operations',
+  'Maintenance Lead',
+  'Plant Manager',
+  'Procurement Specialist',
+  'CTO',
+  'Automation Engineer',
+  'Accounts Payable Clerk',
+  'Project Manager',
+  'Controls Engineer',
+  'Supply Chain Manager',
+  'CFO',
+  'Production Engineer',
+  'Facilities Manager',
+];
+
+/** ASCII slug: lower case, accents stripped, non-alphanumerics collapsed to `separator`. */
+export function slugify(text: string, separator = '-'): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ø/g, 'o')
+    .replace(/ł/gi, 'l')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, separator)
+    .replace(new RegExp(`^\\${separator}+|\\${separator}+$`, 'g'), '');
+}

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One test configuration for every package. Workspace packages resolve to their TypeScript sources
+ * (the `development` export condition), so tests need no build. With SWITCHBOARD_TEST_REPORT set to
+ * a directory, each package also writes a JSON report there (CI sums them into one closing line).
+ */
+const reportDir = process.env.SWITCHBOARD_TEST_REPORT;
+const packageName = process.cwd().split('/').slice(-2).join('-');
+
+export default defineConfig({
+  resolve: { conditions: ['development'] },
+  ssr: { resolve: { conditions: ['development'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: reportDir
+      ? ['default', ['json', { outputFile: join(reportDir, `${packageName}.json`) }]]
+      : ['default'],
+  },
+});
