@@ -155,7 +155,7 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
       );
     }
     return {
-      description: entry.spec.description,
+      description: entry.listing.description,
       messages: entry.spec.render(parsed.data).map((message) => ({
         role: message.role,
         content: { type: 'text' as const, text: message.text },

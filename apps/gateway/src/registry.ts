@@ -86,6 +86,46 @@ function jsonSchemaOf(schema: AnyZodObject, io: 'input' | 'output'): JsonSchema 
   return { ...json, type: 'object' };
 }
 
+const TOOL_REFERENCE = /\{tool:([a-z][a-z0-9_]*)\}/g;
+
+/**
+ * Descriptions name sibling tools as `{tool:get_customer}`; the registry writes the exposed name
+ * (`odoo__get_customer`) so the model sees names it can call, whatever the namespace.
+ */
+function expandReferences(
+  text: string,
+  qualifyLocal: (local: string) => string,
+  known: ReadonlySet<string>,
+  problems: string[],
+  owner: string,
+): string {
+  return text.replace(TOOL_REFERENCE, (_match, local: string) => {
+    if (!known.has(local))
+      problems.push(`${owner} refers to {tool:${local}}, which its connector does not define.`);
+    return qualifyLocal(local);
+  });
+}
+
+/** Applies `expand` to every `description` in a JSON Schema. */
+function expandSchemaDescriptions(node: unknown, expand: (text: string) => string): unknown {
+  if (Array.isArray(node)) return node.map((item) => expandSchemaDescriptions(item, expand));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === 'description' && typeof value === 'string'
+        ? expand(value)
+        : expandSchemaDescriptions(value, expand),
+    ]),
+  );
+}
+
+function objectSchema(node: unknown): JsonSchema & { type: 'object' } {
+  if (typeof node !== 'object' || node === null || Array.isArray(node))
+    throw new Error('not a JSON Schema object');
+  return { ...Object.fromEntries(Object.entries(node)), type: 'object' };
+}
+
 const TEMPLATE_VARIABLE = /\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
 
 /** Compiles a level-1 URI template (`odoo://customers/{id}`) into a matcher. */
@@ -189,9 +229,14 @@ export class Registry {
         return true;
       };
 
+      const localTools = new Set(connector.tools.map((tool) => tool.name));
+      const expander = (owner: string) => (text: string) =>
+        expandReferences(text, info.toolName, localTools, problems, owner);
+
       for (const spec of connector.tools) {
         const name = qualify(namespace, spec.name);
         if (!claim('Tool', name, `connector ${connector.name}, tool ${spec.name}`, tools)) continue;
+        const expand = expander(`Tool ${name}`);
         const readOnly = spec.annotations.readOnlyHint === true;
         tools.set(name, {
           name,
@@ -203,9 +248,9 @@ export class Registry {
           listing: {
             name,
             title: spec.title,
-            description: spec.description,
-            inputSchema: jsonSchemaOf(spec.input, 'input'),
-            outputSchema: jsonSchemaOf(spec.output, 'output'),
+            description: expand(spec.description),
+            inputSchema: objectSchema(expandSchemaDescriptions(jsonSchemaOf(spec.input, 'input'), expand)),
+            outputSchema: objectSchema(expandSchemaDescriptions(jsonSchemaOf(spec.output, 'output'), expand)),
             annotations: { title: spec.title, ...spec.annotations },
           },
         });
@@ -228,7 +273,7 @@ export class Registry {
             uriTemplate,
             name,
             title: spec.title,
-            description: spec.description,
+            description: expander(`Resource ${name}`)(spec.description),
             mimeType: 'application/json',
           },
           match: compileTemplate(uriTemplate),
@@ -247,7 +292,7 @@ export class Registry {
           listing: {
             name,
             title: spec.title,
-            description: spec.description,
+            description: expander(`Prompt ${name}`)(spec.description),
             arguments: Object.entries(shape).map(([argName, schema]) => {
               const description = schema.description;
               return {

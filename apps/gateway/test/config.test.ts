@@ -237,3 +237,27 @@ describe('registry', () => {
     expect(registry.tools.get('fx__fail')?.timeoutMs).toBe(300);
   });
 });
+
+describe('tool references in descriptions', () => {
+  const settings = { separator: '__' as const, defaultTimeoutMs: 1000 };
+
+  it('writes {tool:x} as the exposed name in descriptions and schema field descriptions', () => {
+    const echo = fixtureConnector.tools[0];
+    if (!echo) throw new Error('fixture has no tools');
+    const referring = {
+      ...fixtureConnector,
+      tools: [{ ...echo, description: 'Then call {tool:fail}.' }, ...fixtureConnector.tools.slice(1)],
+    };
+    const registry = new Registry([{ connector: referring, namespace: 'erp', config: {} }], settings);
+    expect(registry.tools.get('erp__echo')?.listing.description).toBe('Then call erp__fail.');
+  });
+
+  it('refuses a reference to a tool the connector does not define', () => {
+    const echo = fixtureConnector.tools[0];
+    if (!echo) throw new Error('fixture has no tools');
+    const broken = { ...fixtureConnector, tools: [{ ...echo, description: 'Use {tool:fial}.' }] };
+    expect(() => new Registry([{ connector: broken, namespace: 'fx', config: {} }], settings)).toThrow(
+      'Tool fx__echo refers to {tool:fial}, which its connector does not define.',
+    );
+  });
+});

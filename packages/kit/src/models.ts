@@ -33,11 +33,11 @@ export const Account = z
     name: z.string().describe('Company name.'),
     domain: z.string().optional().describe('Primary web or email domain, lower case.'),
     email: z.string().optional().describe('Main contact email of the company.'),
-    phone: z.string().optional(),
-    industry: z.string().optional(),
-    employees: z.number().int().optional(),
-    annualRevenue: Money.optional(),
-    city: z.string().optional(),
+    phone: z.string().optional().describe('Main phone number, as the system stores it.'),
+    industry: z.string().optional().describe('Industry as the system names it.'),
+    employees: z.number().int().optional().describe('Number of employees.'),
+    annualRevenue: Money.optional().describe('Annual revenue.'),
+    city: z.string().optional().describe('City of the main address.'),
     country: z.string().optional().describe('ISO 3166-1 alpha-2 country code.'),
     externalIds: z
       .record(z.string(), z.string())
@@ -52,9 +52,9 @@ export const Contact = z
   .object({
     source: SourceRef,
     accountId: z.string().optional().describe('Id of the account in the same system.'),
-    name: z.string(),
-    email: z.string().optional(),
-    phone: z.string().optional(),
+    name: z.string().describe('Full name.'),
+    email: z.string().optional().describe('Email address.'),
+    phone: z.string().optional().describe('Phone number.'),
     title: z.string().optional().describe('Job title or function.'),
   })
   .describe('A person at a customer.');
@@ -63,13 +63,13 @@ export type Contact = z.infer<typeof Contact>;
 export const Deal = z
   .object({
     source: SourceRef,
-    accountId: z.string().optional(),
-    name: z.string(),
-    stage: z.string(),
-    amount: Money.optional(),
+    accountId: z.string().optional().describe('Id of the account in the same system.'),
+    name: z.string().describe('Deal name.'),
+    stage: z.string().describe('Pipeline stage as the system names it.'),
+    amount: Money.optional().describe('Deal amount.'),
     closeDate: isoDate.optional(),
-    isClosed: z.boolean(),
-    isWon: z.boolean().optional(),
+    isClosed: z.boolean().describe('Whether the deal is closed (won or lost).'),
+    isWon: z.boolean().optional().describe('Whether a closed deal was won.'),
   })
   .describe('A sales opportunity or deal.');
 export type Deal = z.infer<typeof Deal>;
@@ -80,11 +80,11 @@ export const Order = z
   .object({
     source: SourceRef,
     number: z.string().describe('Order reference, e.g. "S00042".'),
-    accountId: z.string().optional(),
-    state: OrderState,
+    accountId: z.string().optional().describe('Id of the customer in the same system.'),
+    state: OrderState.describe('Order state.'),
     date: isoDateTime,
-    total: Money,
-    customerReference: z.string().optional(),
+    total: Money.describe('Total including taxes.'),
+    customerReference: z.string().optional().describe("The customer's own reference (PO number)."),
   })
   .describe('A sales order.');
 export type Order = z.infer<typeof Order>;
@@ -94,12 +94,12 @@ export const InvoiceStatus = z.enum(['open', 'overdue', 'paid', 'cancelled', 'dr
 export const Invoice = z
   .object({
     source: SourceRef,
-    number: z.string(),
-    accountId: z.string().optional(),
-    status: InvoiceStatus,
+    number: z.string().describe('Invoice number.'),
+    accountId: z.string().optional().describe('Id of the customer in the same system.'),
+    status: InvoiceStatus.describe('Payment status.'),
     issueDate: isoDate.optional(),
     dueDate: isoDate.optional(),
-    total: Money,
+    total: Money.describe('Total including taxes.'),
     residual: Money.describe('Amount still to be paid.'),
     daysOverdue: z.number().int().min(0).describe('0 unless the invoice is overdue.'),
   })
@@ -124,14 +124,14 @@ export const TicketStatus = z.enum(['new', 'open', 'pending', 'hold', 'solved', 
 export const Ticket = z
   .object({
     source: SourceRef,
-    subject: z.string(),
-    status: TicketStatus,
-    priority: TicketPriority.optional(),
-    requesterEmail: z.string().optional(),
-    accountId: z.string().optional(),
+    subject: z.string().describe('Ticket subject.'),
+    status: TicketStatus.describe('Ticket status.'),
+    priority: TicketPriority.optional().describe('Ticket priority.'),
+    requesterEmail: z.string().optional().describe('Email of the person who asked.'),
+    accountId: z.string().optional().describe('Id of the organization in the same system.'),
     createdAt: isoDateTime,
     updatedAt: isoDateTime.optional(),
-    tags: z.array(z.string()).optional(),
+    tags: z.array(z.string()).optional().describe('Ticket tags.'),
   })
   .describe('A support ticket.');
 export type Ticket = z.infer<typeof Ticket>;
@@ -141,7 +141,7 @@ export const Conversation = z
     source: SourceRef,
     channel: z.string().describe('Channel or thread name.'),
     text: z.string().describe('The message text (may be truncated).'),
-    author: z.string().optional(),
+    author: z.string().optional().describe('Who wrote the message.'),
     at: isoDateTime,
     permalink: z.string().optional(),
   })

@@ -56,7 +56,7 @@ export const findCustomersTool = odoo.tool({
     'email of the company or any of its contacts, an email/website domain, or their Odoo internal reference. ' +
     'Criteria are alternatives: a customer matching any of them is returned once, labelled with the strongest ' +
     'criterion it matched (ref, then email, then domain, then name), strongest first. Use this to get the id ' +
-    'that get_customer, list_orders, list_invoices and receivables_aging take. Archived customers are not ' +
+    'that {tool:get_customer}, {tool:list_orders}, {tool:list_invoices} and {tool:receivables_aging} take. Archived customers are not ' +
     'returned. For CRM data (deals, owners) use the CRM connectors instead.',
   input: z
     .object({
@@ -145,10 +145,10 @@ export const getCustomerTool = odoo.tool({
   description:
     'Get one Odoo customer by id: its details, contacts, open receivable, overdue amount and aging (company ' +
     'currency), open credit notes, and its last order. A contact or address id resolves to its company ' +
-    '(resolvedFrom says so). Find the id with find_customers first. For the invoices behind the figures use ' +
-    'list_invoices; for the order history use list_orders.',
+    '(resolvedFrom says so). Find the id with {tool:find_customers} first. For the invoices behind the figures use ' +
+    '{tool:list_invoices}; for the order history use {tool:list_orders}.',
   input: z.object({
-    id: odooId('Odoo id of the customer (the source.id returned by find_customers).'),
+    id: odooId('Odoo id of the customer (the source.id returned by {tool:find_customers}).'),
   }),
   output: CustomerDetail,
   scopes: SCOPES,
@@ -170,12 +170,12 @@ export const listOrdersTool = odoo.tool({
   title: 'List Odoo sales orders',
   description:
     "List sales orders and quotations, newest first, optionally for one customer (its contacts' and " +
-    "addresses' orders included), by state and by order date range. Use get_order for an order's lines. " +
+    "addresses' orders included), by state and by order date range. Use {tool:get_order} for an order's lines. " +
     'Quotations are draft or sent; confirmed orders are being delivered or invoiced.',
   input: z
     .object({
       customerId: odooId(
-        'Odoo id of the customer, from find_customers. Omit to list every customer.',
+        'Odoo id of the customer, from {tool:find_customers}. Omit to list every customer.',
       ).optional(),
       states: z
         .array(OrderState)
@@ -243,10 +243,10 @@ export const getOrderTool = odoo.tool({
   description:
     'Get one sales order or quotation with its lines (products with code, quantities, prices, delivered and ' +
     'invoiced quantities; section and note lines are returned typed), by Odoo id or by order number such as ' +
-    '"S00042". Use list_orders to find orders of a customer.',
+    '"S00042". Use {tool:list_orders} to find orders of a customer.',
   input: z
     .object({
-      id: odooId('Odoo id of the order (source.id from list_orders).').optional(),
+      id: odooId('Odoo id of the order (source.id from {tool:list_orders}).').optional(),
       number: z.string().trim().min(1).max(64).optional().describe('Order number, e.g. "S00042".'),
     })
     .refine(
@@ -282,10 +282,12 @@ export const listInvoicesTool = odoo.tool({
   description:
     'List posted customer invoices (not credit notes), optionally for one customer, by status: open (not fully ' +
     'paid, the default), overdue (open and past due), paid, or all. Open and overdue come most overdue first, ' +
-    'paid and all most recently due first; each has daysOverdue. For totals use get_customer or ' +
+    'paid and all most recently due first; each has daysOverdue. For totals use {tool:get_customer} or ' +
     'receivables_aging instead of adding pages up.',
   input: z.object({
-    customerId: odooId('Odoo id of the customer, from find_customers. Omit for every customer.').optional(),
+    customerId: odooId(
+      'Odoo id of the customer, from {tool:find_customers}. Omit for every customer.',
+    ).optional(),
     status: z
       .enum(['open', 'overdue', 'paid', 'all'])
       .default('open')
@@ -333,9 +335,11 @@ export const receivablesAgingTool = odoo.tool({
     'Open receivable by days overdue (current, 1-30, 31-60, 61-90, 90+) in the company currency, for one ' +
     'customer or for all customers; for all, also one row per customer, most overdue first (paged). Invoices ' +
     'in other currencies are not converted: they are left out and counted. For one customer with contacts ' +
-    'and last order use get_customer; for the invoices themselves use list_invoices.',
+    'and last order use {tool:get_customer}; for the invoices themselves use {tool:list_invoices}.',
   input: z.object({
-    customerId: odooId('Odoo id of the customer, from find_customers. Omit for every customer.').optional(),
+    customerId: odooId(
+      'Odoo id of the customer, from {tool:find_customers}. Omit for every customer.',
+    ).optional(),
     limit: limitInput(20, MAX_PAGE),
     cursor: cursorInput,
   }),
@@ -394,7 +398,7 @@ export const productStockTool = odoo.tool({
   description:
     'Stock of products in the Odoo warehouses: quantity on hand, reserved for deliveries, and available, ' +
     'summed over internal locations. Look products up by exact internal code, or by part of the name or ' +
-    'code. For what a customer ordered use get_order.',
+    'code. For what a customer ordered use {tool:get_order}.',
   input: z
     .object({
       code: z
