@@ -86,15 +86,15 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** Builds the handler context shared by tools and resources. */
-export function handlerContext(
+export async function handlerContext(
   runtime: Runtime,
   instance: MountedInstance,
   env: CallEnvironment,
   signal: AbortSignal,
   logger: Logger,
-): ToolContext<unknown, unknown> {
+): Promise<ToolContext<unknown, unknown>> {
   return {
-    client: runtime.client(instance),
+    client: await untilAborted(runtime.clientFor(instance), signal),
     config: instance.config,
     instance: instance.info,
     logger,
@@ -136,7 +136,7 @@ export async function invokeTool(
   const deadline = AbortSignal.timeout(entry.timeoutMs);
   const signal = AbortSignal.any([env.signal, deadline]);
   try {
-    const ctx = handlerContext(runtime, entry.instance, env, signal, logger);
+    const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
     const output = await untilAborted(entry.spec.handler(input.data, ctx), signal);
     const checked = entry.spec.output.safeParse(output);
     if (!checked.success) {

@@ -122,10 +122,8 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
     const signal = AbortSignal.any([extra.signal, deadline]);
     const env = environment(signal, undefined, extra.sendNotification);
     try {
-      const content = await entry.spec.read(
-        parsed.data,
-        handlerContext(runtime, entry.instance, env, signal, logger),
-      );
+      const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
+      const content = await entry.spec.read(parsed.data, ctx);
       return {
         contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(content.json, null, 2) }],
       };
@@ -133,7 +131,10 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
       const error = toToolError(caught, { name: entry.name, timeoutMs }, session.requestId, deadline, logger);
       if (error.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
       if (error.code === 'invalid_input') throw new McpError(ErrorCode.InvalidParams, error.message);
-      throw new McpError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`);
+      throw new McpError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`, {
+        code: error.code,
+        retryable: error.retryable,
+      });
     }
   });
 

@@ -1,3 +1,4 @@
+import { ToolError } from '@switchboard/kit';
 import type { GatewayConfig } from './config.js';
 import type { GatewayLogger } from './logger.js';
 import { type MountedInstance, Registry } from './registry.js';
@@ -13,12 +14,25 @@ function errorReason(error: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
+/** Least time between two connection attempts of one instance, so an outage is not hammered. */
+const RECONNECT_INTERVAL_MS = 1_000;
+
+interface Connection {
+  client?: unknown;
+  /** The attempt under way, shared by every caller (single flight). */
+  connecting?: Promise<unknown>;
+  lastError?: string;
+  lastAttempt: number;
+}
+
 /**
  * The registry plus one connected client per connector instance. Built once per process; every
- * request (and every per-request MCP server object) shares it.
+ * request (and every per-request MCP server object) shares it. A connector that cannot connect at
+ * start-up does not stop the gateway: its instance is reported by /readyz, its tools answer
+ * `upstream_unavailable`, and the connection is retried on demand.
  */
 export class Runtime {
-  private readonly clients = new Map<MountedInstance, unknown>();
+  private readonly connections = new Map<MountedInstance, Connection>();
   private closed = false;
 
   private constructor(
@@ -31,18 +45,7 @@ export class Runtime {
     const registry = new Registry(config.connectors, config.tools);
     registry.logWarnings(logger);
     const runtime = new Runtime(config, registry, logger);
-    try {
-      for (const instance of registry.instances) {
-        const client = await instance.connector.connect(instance.config, {
-          logger: logger.child({ connector: instance.info.connector, namespace: instance.info.namespace }),
-          instance: instance.info,
-        });
-        runtime.clients.set(instance, client);
-      }
-    } catch (error) {
-      await runtime.close();
-      throw error;
-    }
+    await Promise.all(registry.instances.map((instance) => runtime.connect(instance).catch(() => undefined)));
     logger.info(
       {
         connectors: registry.instances.map((i) => i.info.namespace),
@@ -55,10 +58,60 @@ export class Runtime {
     return runtime;
   }
 
-  client(instance: MountedInstance): unknown {
-    if (!this.clients.has(instance))
-      throw new Error(`Connector instance ${instance.info.namespace} is not connected.`);
-    return this.clients.get(instance);
+  private connect(instance: MountedInstance): Promise<unknown> {
+    const state = this.connections.get(instance) ?? { lastAttempt: 0 };
+    this.connections.set(instance, state);
+    if (state.connecting) return state.connecting;
+    const { namespace, connector } = instance.info;
+    state.lastAttempt = Date.now();
+    state.connecting = instance.connector
+      .connect(instance.config, { logger: this.logger.child({ connector, namespace }), instance: instance.info })
+      .then(
+        async (client) => {
+          if (this.closed) {
+            await instance.connector.close?.(client);
+            throw new Error('the gateway is shutting down');
+          }
+          state.client = client;
+          state.lastError = undefined;
+          this.logger.info({ namespace }, 'connector connected');
+          return client;
+        },
+        (error: unknown) => {
+          state.lastError = errorReason(error);
+          this.logger.warn({ namespace, err: error }, 'connector not connected; retrying on demand');
+          throw error;
+        },
+      )
+      .finally(() => {
+        state.connecting = undefined;
+      });
+    return state.connecting;
+  }
+
+  /**
+   * The instance's client, connecting first when an earlier attempt failed (at most one attempt a
+   * second). Throws `upstream_unavailable` while the upstream cannot be reached.
+   */
+  async clientFor(instance: MountedInstance): Promise<unknown> {
+    const state = this.connections.get(instance);
+    if (state?.client !== undefined) return state.client;
+    if (state && state.connecting === undefined && Date.now() - state.lastAttempt < RECONNECT_INTERVAL_MS) {
+      throw this.unavailable(instance);
+    }
+    try {
+      return await this.connect(instance);
+    } catch {
+      throw this.unavailable(instance);
+    }
+  }
+
+  private unavailable(instance: MountedInstance): ToolError {
+    return new ToolError(
+      'upstream_unavailable',
+      `${instance.connector.title} (${instance.info.namespace}) cannot be reached right now.`,
+      { retryAfterMs: RECONNECT_INTERVAL_MS },
+    );
   }
 
   /** Runs every instance's readiness check in parallel, each under the deadline. */
@@ -67,11 +120,22 @@ export class Runtime {
       this.registry.instances.map(async (instance): Promise<[string, InstanceCheck]> => {
         const started = performance.now();
         const check = instance.connector.check;
-        if (!check) return [instance.info.namespace, { status: 'ok', latencyMs: 0 }];
         const signal = AbortSignal.timeout(timeoutMs);
         try {
+          const client = await Promise.race([
+            this.clientFor(instance).catch(() => {
+              const reason = this.connections.get(instance)?.lastError;
+              throw new Error(`not connected${reason ? `: ${reason}` : ''}`);
+            }),
+            new Promise<never>((_, reject) => {
+              signal.addEventListener('abort', () => reject(new Error(`no connection within ${timeoutMs} ms`)), {
+                once: true,
+              });
+            }),
+          ]);
+          if (!check) return [instance.info.namespace, { status: 'ok', latencyMs: 0 }];
           await Promise.race([
-            check(this.client(instance), { signal }),
+            check(client, { signal }),
             new Promise<never>((_, reject) => {
               signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), {
                 once: true,
@@ -100,13 +164,15 @@ export class Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const [instance, client] of this.clients) {
+    for (const [instance, state] of this.connections) {
+      await state.connecting?.catch(() => undefined);
+      if (state.client === undefined) continue;
       try {
-        await instance.connector.close?.(client);
+        await instance.connector.close?.(state.client);
       } catch (error) {
         this.logger.warn({ err: error, namespace: instance.info.namespace }, 'connector close failed');
       }
     }
-    this.clients.clear();
+    this.connections.clear();
   }
 }

@@ -61,7 +61,7 @@ describe('configuration', () => {
       env: { T: 'v' },
       catalogue,
     });
-    expect(ok.connectors[0]?.config).toEqual({ token: 'v', ready: true });
+    expect(ok.connectors[0]?.config).toEqual({ token: 'v', ready: true, failConnects: 0 });
   });
 
   it('names every bad field with what was expected', () => {

@@ -10,13 +10,24 @@ export interface FixtureClient {
   ready: boolean;
 }
 
-const fixture = defineConnector<FixtureClient, { token: string; ready: boolean }>({
+const connectAttempts = new WeakMap<object, number>();
+
+const fixture = defineConnector<FixtureClient, { token: string; ready: boolean; failConnects: number }>({
   name: 'fixture',
   title: 'Fixture',
   description: 'Test connector.',
   category: 'other',
-  config: z.object({ token: secret(), ready: z.boolean().default(true) }),
-  connect: async (config) => ({ calls: [], ready: config.ready }),
+  config: z.object({
+    token: secret(),
+    ready: z.boolean().default(true),
+    failConnects: z.number().int().min(0).default(0).describe('Fail this many connection attempts first.'),
+  }),
+  connect: async (config) => {
+    const attempt = (connectAttempts.get(config) ?? 0) + 1;
+    connectAttempts.set(config, attempt);
+    if (attempt <= config.failConnects) throw new Error(`connection refused by fixture (attempt ${attempt})`);
+    return { calls: [], ready: config.ready };
+  },
   check: async (client) => {
     if (!client.ready) throw new Error('fixture upstream unreachable');
   },

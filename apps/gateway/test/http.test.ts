@@ -21,7 +21,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     );
     const instance = gateway.runtime.registry.instances[0];
     if (!instance) throw new Error('fixture instance missing');
-    const client = gateway.runtime.client(instance);
+    const client = await gateway.runtime.clientFor(instance);
     if (!isFixtureClient(client)) throw new Error('unexpected fixture client');
     calls = client.calls;
   });
@@ -286,6 +286,40 @@ describe('readiness', () => {
       const closing = await fetch(`${gateway.origin}/readyz`);
       expect(closing.status).toBe(503);
       expect(await closing.json()).toMatchObject({ reason: 'shutting down' });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('a connector that cannot connect at start-up', () => {
+  it('does not stop the gateway: /readyz names it, its tools answer upstream_unavailable, and it reconnects', async () => {
+    const gateway = await startGateway(
+      configFor(
+        { connectors: [{ package: 'fixture', namespace: 'flaky', config: { token: 't', failConnects: 2 } }] },
+        FIXTURE_CATALOGUE,
+      ),
+    );
+    try {
+      const client = await gateway.client();
+      // Attempt 1 failed at start-up; attempts within a second are not made.
+      const refused = await client.callTool({ name: 'flaky__echo', arguments: { text: 'x' } });
+      expect(refused.isError).toBe(true);
+      expect(refused._meta).toMatchObject({ 'switchboard/error': { code: 'upstream_unavailable', retryable: true } });
+      expect(JSON.stringify(refused.content)).toContain('Fixture (flaky) cannot be reached right now.');
+      expect(JSON.stringify(refused.content)).not.toContain('connection refused by fixture');
+
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const ready = await fetch(`${gateway.origin}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        connectors: { flaky: { status: 'error', reason: 'not connected: connection refused by fixture (attempt 2)' } },
+      });
+
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const ok = await client.callTool({ name: 'flaky__echo', arguments: { text: 'x' } });
+      expect(ok.structuredContent).toEqual({ echoed: 'X' });
+      expect((await fetch(`${gateway.origin}/readyz`)).status).toBe(200);
     } finally {
       await gateway.close();
     }
