@@ -65,7 +65,10 @@ export class Runtime {
     const { namespace, connector } = instance.info;
     state.lastAttempt = Date.now();
     state.connecting = instance.connector
-      .connect(instance.config, { logger: this.logger.child({ connector, namespace }), instance: instance.info })
+      .connect(instance.config, {
+        logger: this.logger.child({ connector, namespace }),
+        instance: instance.info,
+      })
       .then(
         async (client) => {
           if (this.closed) {
@@ -128,9 +131,13 @@ export class Runtime {
               throw new Error(`not connected${reason ? `: ${reason}` : ''}`);
             }),
             new Promise<never>((_, reject) => {
-              signal.addEventListener('abort', () => reject(new Error(`no connection within ${timeoutMs} ms`)), {
-                once: true,
-              });
+              signal.addEventListener(
+                'abort',
+                () => reject(new Error(`no connection within ${timeoutMs} ms`)),
+                {
+                  once: true,
+                },
+              );
             }),
           ]);
           if (!check) return [instance.info.namespace, { status: 'ok', latencyMs: 0 }];

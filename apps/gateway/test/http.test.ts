@@ -305,7 +305,9 @@ describe('a connector that cannot connect at start-up', () => {
       // Attempt 1 failed at start-up; attempts within a second are not made.
       const refused = await client.callTool({ name: 'flaky__echo', arguments: { text: 'x' } });
       expect(refused.isError).toBe(true);
-      expect(refused._meta).toMatchObject({ 'switchboard/error': { code: 'upstream_unavailable', retryable: true } });
+      expect(refused._meta).toMatchObject({
+        'switchboard/error': { code: 'upstream_unavailable', retryable: true },
+      });
       expect(JSON.stringify(refused.content)).toContain('Fixture (flaky) cannot be reached right now.');
       expect(JSON.stringify(refused.content)).not.toContain('connection refused by fixture');
 
@@ -313,7 +315,9 @@ describe('a connector that cannot connect at start-up', () => {
       const ready = await fetch(`${gateway.origin}/readyz`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({
-        connectors: { flaky: { status: 'error', reason: 'not connected: connection refused by fixture (attempt 2)' } },
+        connectors: {
+          flaky: { status: 'error', reason: 'not connected: connection refused by fixture (attempt 2)' },
+        },
       });
 
       await new Promise((resolve) => setTimeout(resolve, 1_100));
