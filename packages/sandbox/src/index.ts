@@ -75,6 +75,15 @@ export {
   type ZendeskUser,
 } from './dataset/types.js';
 export {
+  type Fault,
+  type FaultRule,
+  type RecordedRequest,
+  type SandboxServer,
+  type SandboxServerOptions,
+  startSandboxServer,
+  type VendorFaultResponses,
+} from './http/server.js';
+export {
   type EmbeddedOdoo,
   type EmbeddedOdooOptions,
   startEmbeddedOdoo,
