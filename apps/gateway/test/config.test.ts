@@ -135,9 +135,11 @@ describe('registry', () => {
     expect([...registry.tools.keys()]).toEqual([
       'fx__echo',
       'fx__fail',
+      'fx__steps',
       'fx__write_thing',
       'fx_eu__echo',
       'fx_eu__fail',
+      'fx_eu__steps',
       'fx_eu__write_thing',
     ]);
     expect(registry.resourceTemplates.map((t) => t.uriTemplate)).toEqual([
@@ -222,7 +224,7 @@ describe('registry', () => {
       [{ connector: longer, namespace: `n${'x'.repeat(31)}`, config: {} }],
       settings,
     );
-    expect(longest.warnings).toHaveLength(3);
+    expect(longest.warnings).toHaveLength(4);
     expect(longest.warnings).toContain(
       `Tool name "n${'x'.repeat(31)}__write_thing_by_account" is 56 characters long; some clients truncate names longer than 45.`,
     );

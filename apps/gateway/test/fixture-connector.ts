@@ -79,6 +79,22 @@ const failures = fixture.tool({
   },
 });
 
+const steps = fixture.tool({
+  name: 'steps',
+  title: 'Steps',
+  description: 'Reports progress for each step.',
+  input: z.object({ count: z.number().int().min(1).max(5).describe('How many steps.') }),
+  output: z.object({ done: z.number().int().describe('Steps done.') }),
+  scopes: ['fixture:read'],
+  annotations: { readOnlyHint: true },
+  async handler(input, ctx) {
+    for (let step = 1; step <= input.count; step++) {
+      await ctx.progress({ progress: step, total: input.count, message: `step ${step}` });
+    }
+    return { done: input.count };
+  },
+});
+
 const write = fixture.tool({
   name: 'write_thing',
   title: 'Write a thing',
@@ -116,7 +132,7 @@ const brief = fixture.prompt({
 });
 
 export const fixtureConnector = fixture.build({
-  tools: [echo, failures, write],
+  tools: [echo, failures, steps, write],
   resources: [thing],
   prompts: [brief],
 });

@@ -41,6 +41,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     expect(tools.map((t) => t.name).sort()).toEqual([
       'fixture__echo',
       'fixture__fail',
+      'fixture__steps',
       'fixture__write_thing',
     ]);
     const echo = tools.find((t) => t.name === 'fixture__echo');
@@ -133,6 +134,26 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     expect(JSON.stringify(result.content)).toContain('malformed result');
   });
 
+  it('streams progress notifications when the client sends a progress token', async () => {
+    const client = await gateway.client();
+    const updates: Array<{ progress: number; total?: number; message?: string }> = [];
+    const result = await client.callTool({ name: 'fixture__steps', arguments: { count: 3 } }, undefined, {
+      onprogress: (update) => updates.push(update),
+    });
+    expect(result.structuredContent).toEqual({ done: 3 });
+    expect(updates).toEqual([
+      { progress: 1, total: 3, message: 'step 1' },
+      { progress: 2, total: 3, message: 'step 2' },
+      { progress: 3, total: 3, message: 'step 3' },
+    ]);
+    // Without a token the same handler runs and nothing is sent.
+    expect(
+      (await client.callTool({ name: 'fixture__steps', arguments: { count: 2 } })).structuredContent,
+    ).toEqual({
+      done: 2,
+    });
+  });
+
   it('serves namespaced resource templates and prompts', async () => {
     const client = await gateway.client();
     const { resourceTemplates } = await client.listResourceTemplates();
@@ -192,7 +213,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
 
   it('accepts a loopback Origin and refuses a foreign Host header', async () => {
     const ok = await gateway.client({ origin: gateway.origin });
-    expect((await ok.listTools()).tools.length).toBe(3);
+    expect((await ok.listTools()).tools.length).toBe(4);
     // fetch cannot forge Host; a raw request can, as a rebinding browser effectively does.
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const req = request(
