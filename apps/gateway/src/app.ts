@@ -6,6 +6,7 @@ import type { GatewayLogger } from './logger.js';
 import { handleHttpRequest } from './mcp.js';
 import { healthRoutes } from './plugins/health.js';
 import { isLoopbackHost, jsonRpcError, OriginGuard } from './plugins/origin.js';
+import { rateLimitHook } from './plugins/rate-limit.js';
 import type { Runtime } from './runtime.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -15,6 +16,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * loopback interface (`serve` refuses anything else).
  */
 export const LOCAL_PRINCIPAL: Principal = { id: 'local', kind: 'local', scopes: new Set(['*']) };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling; set by authentication before any MCP processing. */
+    principal: Principal;
+  }
+}
 
 export interface AppOptions {
   runtime: Runtime;
@@ -63,8 +71,27 @@ export async function buildApp(options: AppOptions) {
     allowedOrigins: server.allowedOrigins,
   });
 
+  // Per-request storage behind a getter: Fastify refuses shared object defaults on requests.
+  const principals = new WeakMap<object, Principal>();
+  app.decorateRequest('principal', {
+    getter(this: object) {
+      return principals.get(this) ?? LOCAL_PRINCIPAL;
+    },
+    setter(this: object, value: Principal) {
+      principals.set(this, value);
+    },
+  });
+
   await app.register(async (mcp) => {
     mcp.addHook('onRequest', guard.hook);
+    if (runtime.config.rateLimit.enabled) {
+      const limit = await rateLimitHook(mcp, {
+        settings: runtime.config.rateLimit,
+        ...(runtime.redis ? { redis: runtime.redis } : {}),
+        principalOf: (request) => request.principal,
+      });
+      mcp.addHook('preHandler', limit);
+    }
 
     mcp.setErrorHandler(async (error, request, reply) => {
       const code = error instanceof Error && 'code' in error ? error.code : undefined;
@@ -84,11 +111,16 @@ export async function buildApp(options: AppOptions) {
       if (lifecycle.shuttingDown) {
         return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
       }
+      // The SDK transport writes the raw response: carry over headers set by earlier hooks
+      // (request id, rate-limit state) before Fastify lets go of the reply.
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      }
       reply.hijack();
       const session = {
-        principal: LOCAL_PRINCIPAL,
+        principal: request.principal,
         requestId: request.id,
-        logger: request.log.child({ principal: LOCAL_PRINCIPAL.id }),
+        logger: request.log.child({ principal: request.principal.id }),
       };
       try {
         await handleHttpRequest(runtime, session, request.raw, reply.raw, request.body);

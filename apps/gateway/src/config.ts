@@ -62,6 +62,43 @@ const ToolsConfig = z
   })
   .strict();
 
+const RedisConfig = z
+  .object({
+    url: z.string().min(1).describe('redis:// URL. REDIS_URL overrides it.'),
+    keyPrefix: z.string().default('switchboard:').describe('Prefix of every key this gateway writes.'),
+    commandTimeoutMs: z.number().int().min(10).max(10_000).default(250).describe('Deadline of one command.'),
+    connectTimeoutMs: z.number().int().min(100).max(30_000).default(2_000),
+  })
+  .strict();
+
+const RateLimitClass = z
+  .object({
+    name: z.string().min(1).describe('Label for logs and metrics.'),
+    scope: z.string().min(1).optional().describe('Applies to principals holding this scope.'),
+    principal: z.string().min(1).optional().describe('Applies to this principal id, e.g. "key:ci-bot".'),
+    max: z.number().int().min(1).describe('Requests per window.'),
+  })
+  .strict()
+  .refine(
+    (c) => (c.scope === undefined) !== (c.principal === undefined),
+    'set exactly one of scope or principal',
+  );
+
+const RateLimitConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    windowMs: z.number().int().min(1_000).default(60_000).describe('Length of the counting window.'),
+    max: z.number().int().min(1).default(600).describe('Requests per window per principal by default.'),
+    classes: z.array(RateLimitClass).default([]).describe('First match wins: per principal or per scope.'),
+    onStoreError: z
+      .enum(['open', 'closed'])
+      .default('open')
+      .describe(
+        'When Redis cannot be reached: let requests through (open) or refuse them with 503 (closed).',
+      ),
+  })
+  .strict();
+
 const InstanceConfig = z
   .object({
     package: z.string().min(1).describe('Connector package name, e.g. "odoo".'),
@@ -75,12 +112,16 @@ export const FileConfig = z
   .object({
     server: ServerConfig.default(ServerConfig.parse({})),
     tools: ToolsConfig.default(ToolsConfig.parse({})),
+    redis: RedisConfig.optional(),
+    rateLimit: RateLimitConfig.default(RateLimitConfig.parse({})),
     connectors: z.array(InstanceConfig).default([]),
   })
   .strict();
 
 export type ServerSettings = z.output<typeof ServerConfig>;
 export type ToolSettings = z.output<typeof ToolsConfig>;
+export type RedisSettings = z.output<typeof RedisConfig>;
+export type RateLimitSettings = z.output<typeof RateLimitConfig>;
 
 export interface ConnectorInstance {
   connector: AnyConnector;
@@ -92,6 +133,9 @@ export interface ConnectorInstance {
 export interface GatewayConfig {
   server: ServerSettings;
   tools: ToolSettings;
+  /** Absent: nothing is shared between replicas (in-process rate limits). */
+  redis: RedisSettings | undefined;
+  rateLimit: RateLimitSettings;
   connectors: ConnectorInstance[];
 }
 
@@ -201,7 +245,12 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
   });
 
   if (issues.length > 0) throw new ConfigError(options.source, issues);
-  return { server, tools: file.tools, connectors };
+  const redisUrl = options.env.REDIS_URL;
+  const redis =
+    redisUrl !== undefined && redisUrl !== ''
+      ? RedisConfig.parse({ ...file.redis, url: redisUrl })
+      : file.redis;
+  return { server, tools: file.tools, redis, rateLimit: file.rateLimit, connectors };
 }
 
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

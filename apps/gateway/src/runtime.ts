@@ -1,6 +1,8 @@
 import { ToolError } from '@switchboard/kit';
+import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import type { GatewayLogger } from './logger.js';
+import { createRedis, pingRedis } from './redis.js';
 import { type MountedInstance, Registry } from './registry.js';
 
 export interface InstanceCheck {
@@ -34,17 +36,64 @@ interface Connection {
 export class Runtime {
   private readonly connections = new Map<MountedInstance, Connection>();
   private closed = false;
+  /** Shared state across replicas (rate limits, quotas, cache); absent on embedded defaults. */
+  readonly redis: Redis | undefined;
 
   private constructor(
     readonly config: GatewayConfig,
     readonly registry: Registry,
     readonly logger: GatewayLogger,
-  ) {}
+  ) {
+    this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
+  }
+
+  /**
+   * Gives Redis its connect timeout to come up at start-up, so the first requests count against the
+   * shared limits; past that the gateway starts degraded and keeps reconnecting in the background.
+   */
+  private async waitForRedis(): Promise<void> {
+    const { redis } = this;
+    if (!redis || !this.config.redis || redis.status === 'ready') return;
+    const timeoutMs = this.config.redis.connectTimeoutMs;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        redis?.off('ready', done);
+        resolve();
+      }
+      redis.once('ready', done);
+    });
+    // Re-read: the status changed while waiting.
+    const status: string = redis.status;
+    if (status !== 'ready')
+      this.logger.warn({ timeoutMs }, 'starting without redis: limits are per process until it connects');
+  }
+
+  /** Readiness of the shared dependencies (Redis), each under the deadline. */
+  async checkDependencies(timeoutMs: number): Promise<Record<string, InstanceCheck>> {
+    const results: Record<string, InstanceCheck> = {};
+    if (this.redis) {
+      const started = performance.now();
+      try {
+        await pingRedis(this.redis, timeoutMs);
+        results.redis = { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        results.redis = {
+          status: 'error',
+          latencyMs: Math.round(performance.now() - started),
+          reason: errorReason(error),
+        };
+      }
+    }
+    return results;
+  }
 
   static async start(config: GatewayConfig, logger: GatewayLogger): Promise<Runtime> {
     const registry = new Registry(config.connectors, config.tools);
     registry.logWarnings(logger);
     const runtime = new Runtime(config, registry, logger);
+    await runtime.waitForRedis();
     await Promise.all(registry.instances.map((instance) => runtime.connect(instance).catch(() => undefined)));
     logger.info(
       {
@@ -181,5 +230,6 @@ export class Runtime {
       }
     }
     this.connections.clear();
+    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

@@ -97,3 +97,29 @@ export {
   postgresAvailable,
 } from './odoo/postgres.js';
 export { ODOO_SCHEMA_SQL, ODOO_TABLES } from './odoo/schema.js';
+export { BULK_ORGANIZATION, ZendeskStore, zendeskTime } from './zendesk/store.js';
+export {
+  startZendeskSandbox,
+  type ZendeskSandbox,
+  type ZendeskSandboxOptions,
+  zendeskSandboxConfig,
+} from './zendesk/sandbox.js';
+export {
+  DEFAULT_HUBSPOT_TOKEN,
+  type HubSpotSandbox,
+  type HubSpotSandboxOptions,
+  hubspotSandboxConfig,
+  type RateLimitRule as HubSpotRateLimitRule,
+  startHubSpotSandbox,
+} from './hubspot/sandbox.js';
+export type { RateLimitPolicy as HubSpotRateLimitPolicy } from './hubspot/rate-limit.js';
+export {
+  SLACK_RATE_TIERS,
+  SLACK_SANDBOX_METHODS,
+  type SlackSandbox,
+  type SlackSandboxConnectorConfig,
+  type SlackSandboxMethod,
+  type SlackSandboxOptions,
+  slackSandboxConfig,
+  startSlackSandbox,
+} from './slack/sandbox.js';

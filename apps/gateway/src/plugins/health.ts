@@ -18,15 +18,33 @@ export async function healthRoutes(
     if (lifecycle.shuttingDown) {
       return reply.code(503).send({ status: 'not_ready', reason: 'shutting down', connectors: {} });
     }
-    const connectors = await runtime.check(runtime.config.server.readinessTimeoutMs);
+    const timeoutMs = runtime.config.server.readinessTimeoutMs;
+    const [connectors, dependencies] = await Promise.all([
+      runtime.check(timeoutMs),
+      runtime.checkDependencies(timeoutMs),
+    ]);
     const failing = Object.entries(connectors).filter(([, check]) => check.status !== 'ok');
-    if (failing.length > 0) {
-      return reply.code(503).send({
-        status: 'not_ready',
-        reason: failing.map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`).join('; '),
-        connectors,
-      });
+    // Redis down makes the gateway slower, not broken, unless the rate limiter fails closed.
+    const redisDown = dependencies.redis?.status === 'error';
+    const redisBlocks =
+      redisDown && runtime.config.rateLimit.enabled && runtime.config.rateLimit.onStoreError === 'closed';
+    if (failing.length > 0 || redisBlocks) {
+      const reasons = failing.map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`);
+      if (redisBlocks)
+        reasons.push(`redis: ${dependencies.redis?.reason ?? 'unavailable'} (rate limiter fails closed)`);
+      return reply
+        .code(503)
+        .send({ status: 'not_ready', reason: reasons.join('; '), connectors, dependencies });
     }
-    return { status: 'ready', connectors };
+    return {
+      status: redisDown ? 'degraded' : 'ready',
+      ...(redisDown
+        ? {
+            reason: `redis: ${dependencies.redis?.reason ?? 'unavailable'} (running uncached, limits fail open)`,
+          }
+        : {}),
+      connectors,
+      dependencies,
+    };
   });
 }

@@ -1,0 +1,153 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
+import { limitFor } from '../src/plugins/rate-limit.js';
+import { FIXTURE_CATALOGUE } from './fixture-connector.js';
+import { configFor, type RunningGateway, startGateway } from './harness.js';
+import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from './redis.js';
+
+const fixture = { package: 'fixture', config: { token: 't' } };
+
+async function post(gateway: RunningGateway, id: number): Promise<Response> {
+  return fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list' }),
+  });
+}
+
+describe('per-principal rate limit', () => {
+  it('answers 429 with Retry-After and a JSON-RPC error once the window is spent', async () => {
+    const gateway = await startGateway(
+      configFor({ rateLimit: { max: 3, windowMs: 60_000 }, connectors: [fixture] }, FIXTURE_CATALOGUE),
+    );
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await post(gateway, i)).status);
+      expect(statuses).toEqual([200, 200, 200]);
+      const limited = await post(gateway, 4);
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(await limited.json()).toMatchObject({
+        jsonrpc: '2.0',
+        id: null,
+        error: {
+          code: -32000,
+          message: expect.stringContaining('Rate limit exceeded: 3 requests per 60 s for local'),
+          data: { retryAfterMs: retryAfter * 1000, limit: 3 },
+        },
+      });
+      // Health endpoints are not limited.
+      expect((await fetch(`${gateway.origin}/healthz`)).status).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('picks the first matching class by principal or scope, else the default', () => {
+    const settings = {
+      enabled: true,
+      windowMs: 60_000,
+      max: 100,
+      onStoreError: 'open' as const,
+      classes: [
+        { name: 'ci', principal: 'key:ci', max: 5 },
+        { name: 'writers', scope: 'crm:write', max: 20 },
+      ],
+    };
+    const principal = (id: string, scopes: string[]) => ({
+      id,
+      kind: 'api_key' as const,
+      scopes: new Set(scopes),
+    });
+    expect(limitFor(settings, principal('key:ci', ['crm:write']))).toMatchObject({ name: 'ci', max: 5 });
+    expect(limitFor(settings, principal('key:a', ['crm:write']))).toMatchObject({ name: 'writers', max: 20 });
+    expect(limitFor(settings, principal('key:b', ['crm:read']))).toMatchObject({ name: 'default', max: 100 });
+  });
+});
+
+const haveRedis = await redisAvailable();
+requireRedis(haveRedis, 'rate limits shared through Redis');
+
+describe.runIf(haveRedis)('rate limit shared through Redis', () => {
+  const keys = testKeyPrefix();
+  afterAll(async () => keys.cleanup());
+
+  it('two gateway instances on one Redis count against one limit', async () => {
+    const config = configFor(
+      {
+        redis: { url: REDIS_URL, keyPrefix: keys.prefix },
+        rateLimit: { max: 4, windowMs: 60_000 },
+        connectors: [fixture],
+      },
+      FIXTURE_CATALOGUE,
+    );
+    const a = await startGateway(config);
+    const b = await startGateway(config);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await post(i % 2 === 0 ? a : b, i)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  for (const mode of ['open', 'closed'] as const) {
+    it(`with Redis cut mid-run, no request hangs and the limiter fails ${mode}`, async () => {
+      const redisUrl = new URL(REDIS_URL);
+      const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+      const commandTimeoutMs = 200;
+      const gateway = await startGateway(
+        configFor(
+          {
+            redis: { url: `redis://${proxy.host}:${proxy.port}`, keyPrefix: keys.prefix, commandTimeoutMs },
+            rateLimit: { max: 100, windowMs: 60_000, onStoreError: mode },
+            connectors: [fixture],
+          },
+          FIXTURE_CATALOGUE,
+        ),
+      );
+      try {
+        await expect.poll(async () => (await post(gateway, 1)).headers.get('x-ratelimit-limit')).toBe('100');
+        proxy.cut();
+        for (let i = 0; i < 5; i++) {
+          const started = performance.now();
+          const response = await post(gateway, i);
+          const elapsed = performance.now() - started;
+          // The bound is the command timeout; the margin is generous for a loaded machine.
+          expect(elapsed).toBeLessThan(commandTimeoutMs + 2_000);
+          expect(response.status).toBe(mode === 'open' ? 200 : 503);
+          if (mode === 'closed') {
+            expect(await response.json()).toMatchObject({
+              error: { message: expect.stringContaining('rate limiter is unavailable') },
+            });
+          }
+        }
+        const ready = await fetch(`${gateway.origin}/readyz`);
+        if (mode === 'open') {
+          expect(ready.status).toBe(200);
+          expect(await ready.json()).toMatchObject({
+            status: 'degraded',
+            dependencies: { redis: { status: 'error' } },
+          });
+        } else {
+          expect(ready.status).toBe(503);
+          expect(await ready.json()).toMatchObject({
+            reason: expect.stringContaining('rate limiter fails closed'),
+          });
+        }
+        proxy.restore();
+        await expect
+          .poll(async () => (await post(gateway, 9)).headers.get('x-ratelimit-limit'), { timeout: 10_000 })
+          .toBe('100');
+      } finally {
+        await gateway.close();
+        await proxy.close();
+      }
+    });
+  }
+});
