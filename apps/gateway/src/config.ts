@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type AnyConnector, isSecretSchema } from '@switchboard/kit';
+import { type AnyConnector, isSecretSchema, type UpstreamQuota } from '@switchboard/kit';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatPath, type PathIssue, pathIssues } from './zod-issues.js';
@@ -104,6 +104,18 @@ const InstanceConfig = z
     package: z.string().min(1).describe('Connector package name, e.g. "odoo".'),
     namespace: z.string().min(1).optional().describe('Prefix of its tools; defaults to the package name.'),
     enabled: z.boolean().default(true),
+    quota: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            limit: z.number().int().min(1).describe('Requests per interval.'),
+            intervalMs: z.number().int().min(100).describe('Interval length.'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe("Upstream request quota of this instance; false disables the connector's default."),
     config: z.record(z.string(), z.unknown()).default({}).describe("The connector's own settings."),
   })
   .strict();
@@ -128,6 +140,8 @@ export interface ConnectorInstance {
   namespace: string;
   /** Validated by the connector's own schema. */
   config: unknown;
+  /** Enforced before the vendor is called; from configuration, else the connector's default. */
+  quota?: UpstreamQuota;
 }
 
 export interface GatewayConfig {
@@ -241,7 +255,18 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
         }
       }
     }
-    connectors.push({ connector, namespace: instance.namespace ?? connector.name, config: result.data });
+    const quota =
+      instance.quota === false
+        ? undefined
+        : instance.quota !== undefined
+          ? { ...instance.quota, source: 'configured' }
+          : connector.quota;
+    connectors.push({
+      connector,
+      namespace: instance.namespace ?? connector.name,
+      config: result.data,
+      ...(quota ? { quota } : {}),
+    });
   });
 
   if (issues.length > 0) throw new ConfigError(options.source, issues);

@@ -136,6 +136,15 @@ export async function invokeTool(
   const deadline = AbortSignal.timeout(entry.timeoutMs);
   const signal = AbortSignal.any([env.signal, deadline]);
   try {
+    const { quota } = entry.instance;
+    if (quota) {
+      const target = {
+        namespace: entry.instance.info.namespace,
+        title: entry.instance.connector.title,
+        quota,
+      };
+      await runtime.quotas.take(target, entry.spec.quotaCost ?? 1);
+    }
     const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
     const output = await untilAborted(entry.spec.handler(input.data, ctx), signal);
     const checked = entry.spec.output.safeParse(output);

@@ -6,6 +6,7 @@ import type {
   ResourceSpec,
   ToolAnnotations,
   ToolSpec,
+  UpstreamQuota,
 } from '@switchboard/kit';
 import { z } from 'zod';
 import type { ConnectorInstance, ToolSettings } from './config.js';
@@ -24,6 +25,7 @@ export interface MountedInstance {
   readonly info: InstanceInfo;
   readonly connector: AnyConnector;
   readonly config: unknown;
+  readonly quota: UpstreamQuota | undefined;
 }
 
 export interface ToolEntry {
@@ -200,7 +202,7 @@ export class Registry {
         connector: connector.name,
         toolName: (local) => qualify(namespace, local),
       };
-      const mount: MountedInstance = { info, connector, config: instance.config };
+      const mount: MountedInstance = { info, connector, config: instance.config, quota: instance.quota };
       mounted.push(mount);
 
       const claim = (

@@ -2,6 +2,7 @@ import { ToolError } from '@switchboard/kit';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import type { GatewayLogger } from './logger.js';
+import { QuotaGuard } from './quota.js';
 import { createRedis, pingRedis } from './redis.js';
 import { type MountedInstance, Registry } from './registry.js';
 
@@ -38,6 +39,7 @@ export class Runtime {
   private closed = false;
   /** Shared state across replicas (rate limits, quotas, cache); absent on embedded defaults. */
   readonly redis: Redis | undefined;
+  readonly quotas: QuotaGuard;
 
   private constructor(
     readonly config: GatewayConfig,
@@ -45,6 +47,7 @@ export class Runtime {
     readonly logger: GatewayLogger,
   ) {
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
+    this.quotas = new QuotaGuard(this.redis, logger);
   }
 
   /**

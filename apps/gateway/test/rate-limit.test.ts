@@ -151,3 +151,66 @@ describe.runIf(haveRedis)('rate limit shared through Redis', () => {
     });
   }
 });
+
+describe('upstream quotas per connector instance', () => {
+  async function callEcho(gateway: RunningGateway) {
+    const client = await gateway.client();
+    return client.callTool({ name: 'fixture__echo', arguments: { text: 'x' } });
+  }
+
+  async function fixtureCalls(gateway: RunningGateway): Promise<number> {
+    const instance = gateway.runtime.registry.instances[0];
+    if (!instance) throw new Error('no instance');
+    const client = await gateway.runtime.clientFor(instance);
+    return typeof client === 'object' && client !== null && 'calls' in client && Array.isArray(client.calls)
+      ? client.calls.length
+      : -1;
+  }
+
+  it('refuses a call over the quota with rate_limited and retryAfterMs, before the connector runs', async () => {
+    const gateway = await startGateway(
+      configFor({ connectors: [{ ...fixture, quota: { limit: 2, intervalMs: 60_000 } }] }, FIXTURE_CATALOGUE),
+    );
+    try {
+      expect((await callEcho(gateway)).isError).toBeFalsy();
+      expect((await callEcho(gateway)).isError).toBeFalsy();
+      const before = await fixtureCalls(gateway);
+      const refused = await callEcho(gateway);
+      expect(refused.isError).toBe(true);
+      expect(refused._meta).toMatchObject({ 'switchboard/error': { code: 'rate_limited', retryable: true } });
+      const meta = refused._meta?.['switchboard/error'];
+      const retryAfterMs =
+        typeof meta === 'object' && meta !== null && 'retryAfterMs' in meta ? meta.retryAfterMs : 0;
+      expect(retryAfterMs).toBeGreaterThan(20_000);
+      expect(retryAfterMs).toBeLessThanOrEqual(30_000);
+      expect(JSON.stringify(refused.content)).toContain(
+        'Fixture (fixture) is at its request quota (2 per 60 s, configured)',
+      );
+      expect(await fixtureCalls(gateway)).toBe(before);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it.runIf(haveRedis)('is one bucket across gateway instances sharing Redis', async () => {
+    const keys = testKeyPrefix();
+    const config = configFor(
+      {
+        redis: { url: REDIS_URL, keyPrefix: keys.prefix },
+        connectors: [{ ...fixture, quota: { limit: 3, intervalMs: 60_000 } }],
+      },
+      FIXTURE_CATALOGUE,
+    );
+    const a = await startGateway(config);
+    const b = await startGateway(config);
+    try {
+      const outcomes: boolean[] = [];
+      for (let i = 0; i < 5; i++) outcomes.push((await callEcho(i % 2 === 0 ? a : b)).isError === true);
+      expect(outcomes).toEqual([false, false, false, true, true]);
+    } finally {
+      await a.close();
+      await b.close();
+      await keys.cleanup();
+    }
+  });
+});

@@ -73,7 +73,10 @@ export function requireScopes(principal: Principal, scopes: readonly string[]): 
     status: 403,
     error: 'insufficient_scope',
     reason: 'insufficient_scope',
-    description: `Missing ${plural} ${missing.join(' ')}: re-authorize with ${scopes.join(' ')}.`,
+    description:
+      missing.length === scopes.length
+        ? `Missing ${plural} ${missing.join(' ')}.`
+        : `Missing ${plural} ${missing.join(' ')} (this operation needs ${scopes.join(' ')}).`,
     scope: scopes.join(' '),
   };
 }

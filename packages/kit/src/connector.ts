@@ -42,6 +42,8 @@ export interface ToolSpec<Client, Config, I extends AnyZodObject, O extends AnyZ
   invalidates?(input: z.output<I>, output: z.output<O>): string[];
   /** Deadline for the whole handler. Defaults to the gateway's `tools.defaultTimeoutMs`. */
   timeoutMs?: number;
+  /** Vendor requests one call makes at most, charged against the instance's upstream quota (default 1). */
+  quotaCost?: number;
   handler(input: z.output<I>, ctx: ToolContext<Client, Config>): Promise<z.input<O>>;
   /** Text rendering of the result for clients that ignore `structuredContent`. Defaults to JSON. */
   render?(output: z.output<O>): string;
@@ -87,6 +89,15 @@ export interface CapabilityFactories<Client> {
   support?(client: Client, instance: InstanceInfo): SupportCapability;
 }
 
+/** A vendor's published request limit, enforced across all replicas before the vendor is called. */
+export interface UpstreamQuota {
+  /** Requests allowed per interval (the bucket's capacity). */
+  limit: number;
+  intervalMs: number;
+  /** Where the number comes from, for docs and logs (e.g. "HubSpot private apps: 190 per 10 s"). */
+  source: string;
+}
+
 export interface ConnectorSpec<Client, Config> {
   /** Package name and default namespace; `^[a-z][a-z0-9_]*$`. */
   name: string;
@@ -102,6 +113,8 @@ export interface ConnectorSpec<Client, Config> {
   /** Releases the client (pools, sockets) at shutdown. */
   close?(client: Client): Promise<void>;
   capabilities?: CapabilityFactories<Client>;
+  /** Default upstream quota of each instance; configuration may override or disable it. */
+  quota?: UpstreamQuota;
 }
 
 export interface Connector<Client, Config> extends ConnectorSpec<Client, Config> {

@@ -24,6 +24,7 @@ export type {
   ResourceSpec,
   ToolAnnotations,
   ToolSpec,
+  UpstreamQuota,
 } from './connector.js';
 export { defineConnector, isSecretSchema, secret, secretRegistry } from './connector.js';
 export type {

@@ -123,3 +123,9 @@ export {
   slackSandboxConfig,
   startSlackSandbox,
 } from './slack/sandbox.js';
+export {
+  type SalesforceSandbox,
+  type SalesforceSandboxOptions,
+  salesforceSandboxConfig,
+  startSalesforceSandbox,
+} from './salesforce/sandbox.js';

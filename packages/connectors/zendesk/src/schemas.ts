@@ -59,6 +59,7 @@ export const ZTicketSearch = z.object({
   count: z.number().int().nonnegative(),
   next_page: z.string().nullable().optional(),
   users: z.array(ZUser).optional(),
+  organizations: z.array(ZOrganization).optional(),
 });
 
 export const ZOrganizationSearch = z.object({

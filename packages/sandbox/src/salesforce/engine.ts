@@ -412,7 +412,7 @@ function project(store: RecordStore, object: ObjectDef, row: Row, fields: Resolv
       const hop = resolved.hops[index];
       const name = resolved.path[index] ?? '';
       const id: FieldValue | undefined = hop === undefined ? undefined : current?.[hop.name];
-      const parent = typeof id === 'string' ? store.get(id) : undefined;
+      const parent: Row | undefined = typeof id === 'string' ? store.get(id) : undefined;
       const parentObject = typeof id === 'string' ? objectForId(id) : undefined;
       if (parent === undefined || parentObject === undefined) {
         target[name] = null;

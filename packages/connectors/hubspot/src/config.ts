@@ -1,0 +1,65 @@
+import { secret } from '@switchboard/kit';
+import { z } from 'zod';
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Configuration of one HubSpot connector instance. */
+export const HubSpotConfig = z.object({
+  accessToken: secret(
+    'Access token of a HubSpot private app (pat-...), with the scopes crm.objects.contacts.read/write, ' +
+      'crm.objects.companies.read and crm.objects.deals.read/write.',
+  ),
+  basePath: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.hubapi.com')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .describe('Base URL of the HubSpot API, without a trailing slash (default https://api.hubapi.com).'),
+  requestTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(8000)
+    .describe('Timeout of each HubSpot request, in milliseconds (default 8000); the tool deadline also applies.'),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(3)
+    .describe(
+      'Total attempts of a request refused by the TEN_SECONDLY_ROLLING rate limit (default 3; 1 = never ' +
+        'retry). DAILY refusals and server errors are never retried.',
+    ),
+  maxRetryDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(2000)
+    .describe('Longest wait before retrying a rate-limited request, in milliseconds (default 2000).'),
+  dailyResetTimeZone: z
+    .string()
+    .refine(isTimeZone, 'Pass an IANA time zone such as "Europe/Berlin".')
+    .default('UTC')
+    .describe(
+      "Time zone of the HubSpot account (IANA, default UTC): the daily API limit resets at midnight there, which " +
+        'sets retryAfterMs of a DAILY rate limit.',
+    ),
+  portalId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('HubSpot account (portal) id, used to build record links; records carry no link when absent.'),
+});
+
+/** The configuration as a connector receives it (defaults applied). */
+export type HubSpotConfig = z.output<typeof HubSpotConfig>;

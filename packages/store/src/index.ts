@@ -1,0 +1,12 @@
+export type { ApiKeyRecord, ApiKeyRepository, NewApiKey } from './api-keys.js';
+export type { AuditEvent, AuditQuery, AuditRecord, AuditRepository } from './audit.js';
+export { AUDIT_QUERY_MAX_LIMIT, AuditEventSchema } from './audit.js';
+export type { AuditFlushResult, AuditSink, AuditWriterOptions, AuditWriterStats } from './audit-writer.js';
+export { AuditWriter } from './audit-writer.js';
+export type { EmbeddedPostgres } from './embedded.js';
+export { startEmbeddedPostgres } from './embedded.js';
+export { MigrationError, StoreConflictError, StoreError } from './errors.js';
+export type { Migration } from './migrations.js';
+export { migrations } from './migrations.js';
+export type { Store, StoreOptions } from './store.js';
+export { openStore } from './store.js';
