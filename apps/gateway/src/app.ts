@@ -1,15 +1,31 @@
 import { randomUUID } from 'node:crypto';
+import { requireScopes } from '@switchboard/auth';
 import type { Principal } from '@switchboard/kit';
-import Fastify, { type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { z } from 'zod';
+import { recordCall } from './invoke.js';
 import { Lifecycle } from './lifecycle.js';
 import type { GatewayLogger } from './logger.js';
 import { handleHttpRequest } from './mcp.js';
+import { authenticateHook, buildAuth, metadataRoutes, refuse } from './plugins/auth.js';
 import { healthRoutes } from './plugins/health.js';
 import { isLoopbackHost, jsonRpcError, OriginGuard } from './plugins/origin.js';
 import { rateLimitHook } from './plugins/rate-limit.js';
 import type { Runtime } from './runtime.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The part of a JSON-RPC tools/call the HTTP layer looks at before dispatch (scopes, audit). */
+const ToolCallMessage = z.object({
+  id: z.union([z.string(), z.number()]).optional(),
+  method: z.literal('tools/call'),
+  params: z.object({ name: z.string(), arguments: z.unknown().optional() }),
+});
+
+function toolCallOf(body: unknown) {
+  const parsed = ToolCallMessage.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /**
  * Until authentication exists the gateway serves one principal with every scope, and only on a
@@ -82,15 +98,53 @@ export async function buildApp(options: AppOptions) {
     },
   });
 
+  const scopesSupported = [
+    ...new Set([...runtime.registry.tools.values()].flatMap((entry) => entry.scopes)),
+  ].sort();
+  const auth = runtime.config.auth
+    ? buildAuth(runtime.config.auth, runtime.store?.apiKeys, scopesSupported, logger)
+    : undefined;
+  if (auth) await app.register(metadataRoutes, { setup: auth });
+
+  /** Audits a tools/call refused before dispatch (unauthenticated, rate limited, out of scope). */
+  const auditRefusal = (request: FastifyRequest, outcome: string, principal: string) => {
+    const call = toolCallOf(request.body);
+    if (!call) return;
+    recordCall(runtime, {
+      at: new Date(),
+      requestId: request.id,
+      principal,
+      tool: call.params.name,
+      args: call.params.arguments,
+      outcome,
+      durationMs: 0,
+    });
+  };
+
   await app.register(async (mcp) => {
     mcp.addHook('onRequest', guard.hook);
+    if (auth) {
+      const authenticate = authenticateHook(auth);
+      mcp.addHook('preHandler', async (request, reply) => {
+        await authenticate(request, reply);
+        if (reply.sent) auditRefusal(request, 'unauthenticated', 'anonymous');
+      });
+    }
     if (runtime.config.rateLimit.enabled) {
       const limit = await rateLimitHook(mcp, {
         settings: runtime.config.rateLimit,
         ...(runtime.redis ? { redis: runtime.redis } : {}),
         principalOf: (request) => request.principal,
       });
-      mcp.addHook('preHandler', limit);
+      mcp.addHook('preHandler', async (request, reply) => {
+        await limit(request, reply);
+        if (reply.sent)
+          auditRefusal(
+            request,
+            reply.statusCode === 429 ? 'rate_limited' : 'unavailable',
+            request.principal.id,
+          );
+      });
     }
 
     mcp.setErrorHandler(async (error, request, reply) => {
@@ -111,6 +165,17 @@ export async function buildApp(options: AppOptions) {
       if (lifecycle.shuttingDown) {
         return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
       }
+      // A tool outside the principal's scopes: 403 insufficient_scope naming the scope (MCP
+      // authorization), before any dispatch or upstream work.
+      const call = toolCallOf(request.body);
+      const entry = call ? runtime.registry.tools.get(call.params.name) : undefined;
+      const missing = entry ? requireScopes(request.principal, entry.scopes) : null;
+      if (call && missing) {
+        auditRefusal(request, 'forbidden', request.principal.id);
+        if (auth) return refuse(reply, auth, missing, call.id ?? null);
+        return reply.code(403).send({ ...jsonRpcError(-32003, missing.description), id: call.id ?? null });
+      }
+
       // The SDK transport writes the raw response: carry over headers set by earlier hooks
       // (request id, rate-limit state) before Fastify lets go of the reply.
       for (const [name, value] of Object.entries(reply.getHeaders())) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { type AnyConnector, isSecretSchema, type UpstreamQuota } from '@switchboard/kit';
+import { AuthPolicyConfig, JwtAlgorithm } from '@switchboard/auth';
+import { type AnyConnector, isSecretSchema, secret, type UpstreamQuota } from '@switchboard/kit';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatPath, type PathIssue, pathIssues } from './zod-issues.js';
@@ -99,6 +100,83 @@ const RateLimitConfig = z
   })
   .strict();
 
+const OidcConfig = z
+  .object({
+    issuer: z.url().describe('The authorization server that issues access tokens (iss).'),
+    audience: z.string().min(1).optional().describe('Expected aud; defaults to auth.resource.'),
+    jwksUri: z.url().optional().describe("The issuer's JWKS; discovered from its metadata when absent."),
+    algorithms: z.array(JwtAlgorithm).min(1).optional().describe('Accepted signature algorithms.'),
+    clockToleranceSec: z
+      .number()
+      .int()
+      .min(0)
+      .max(300)
+      .default(30)
+      .describe('Allowed clock skew for exp/nbf.'),
+    scopeClaims: z.array(z.string().min(1)).default(['scope', 'scp']).describe('Claims holding scopes.'),
+    policy: AuthPolicyConfig.default([]),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(30_000)
+      .default(5_000)
+      .describe('Deadline of JWKS and metadata fetches.'),
+  })
+  .strict();
+
+const AuthConfig = z
+  .object({
+    resource: z
+      .url()
+      .describe(
+        "This server's resource URL as clients reach it, e.g. https://mcp.example.com/mcp (RFC 8707).",
+      ),
+    apiKeys: z
+      .object({
+        enabled: z.boolean().default(true),
+        pepper: secret(
+          'Server-side secret mixed into key hashes (HMAC); changing it invalidates every key.',
+        ).optional(),
+      })
+      .strict()
+      .default({ enabled: true }),
+    oidc: OidcConfig.optional(),
+    scopesSupported: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Scopes advertised in the protected resource metadata; defaults to every scope of the catalogue.',
+      ),
+  })
+  .strict();
+
+const DatabaseConfig = z
+  .object({
+    url: secret(
+      'postgres:// URL of the gateway database (keys, audit). DATABASE_URL overrides it.',
+    ).optional(),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('.switchboard/db')
+      .describe(
+        'Without url: directory of the embedded PGlite database (one process at a time), or "memory".',
+      ),
+    migrateOnStart: z.boolean().default(true).describe('Apply pending migrations at start-up.'),
+    poolMax: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+
+const AuditConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    batchSize: z.number().int().min(1).max(1_000).default(100),
+    flushIntervalMs: z.number().int().min(10).default(1_000),
+    maxBuffered: z.number().int().min(100).default(10_000).describe('Rows kept while the database is down.'),
+  })
+  .strict();
+
 const InstanceConfig = z
   .object({
     package: z.string().min(1).describe('Connector package name, e.g. "odoo".'),
@@ -125,6 +203,9 @@ export const FileConfig = z
     server: ServerConfig.default(ServerConfig.parse({})),
     tools: ToolsConfig.default(ToolsConfig.parse({})),
     redis: RedisConfig.optional(),
+    auth: AuthConfig.optional(),
+    database: DatabaseConfig.default(DatabaseConfig.parse({})),
+    audit: AuditConfig.default(AuditConfig.parse({})),
     rateLimit: RateLimitConfig.default(RateLimitConfig.parse({})),
     connectors: z.array(InstanceConfig).default([]),
   })
@@ -134,6 +215,9 @@ export type ServerSettings = z.output<typeof ServerConfig>;
 export type ToolSettings = z.output<typeof ToolsConfig>;
 export type RedisSettings = z.output<typeof RedisConfig>;
 export type RateLimitSettings = z.output<typeof RateLimitConfig>;
+export type AuthSettings = z.output<typeof AuthConfig>;
+export type DatabaseSettings = z.output<typeof DatabaseConfig>;
+export type AuditSettings = z.output<typeof AuditConfig>;
 
 export interface ConnectorInstance {
   connector: AnyConnector;
@@ -150,6 +234,10 @@ export interface GatewayConfig {
   /** Absent: nothing is shared between replicas (in-process rate limits). */
   redis: RedisSettings | undefined;
   rateLimit: RateLimitSettings;
+  /** Absent: no authentication, so the gateway binds loopback only. */
+  auth: AuthSettings | undefined;
+  database: DatabaseSettings;
+  audit: AuditSettings;
   connectors: ConnectorInstance[];
 }
 
@@ -223,6 +311,21 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
   const file = parsed.data;
 
   const server = applyEnvironment(file.server, options.env, issues);
+  if (options.requireSecretsFromEnv) {
+    for (const path of secretPaths(FileConfig)) {
+      const full = formatPath(path);
+      if (hasPath(raw, path) && !options.interpolated?.has(full)) {
+        const envName = path
+          .join('_')
+          .replace(/[A-Z]/g, (c) => `_${c}`)
+          .toUpperCase();
+        issues.push({
+          path: full,
+          message: `is a secret and must come from the environment, e.g. ${path.at(-1)}: \${${envName}}`,
+        });
+      }
+    }
+  }
   const connectors: ConnectorInstance[] = [];
   file.connectors.forEach((instance, index) => {
     if (!instance.enabled) return;
@@ -275,7 +378,19 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
     redisUrl !== undefined && redisUrl !== ''
       ? RedisConfig.parse({ ...file.redis, url: redisUrl })
       : file.redis;
-  return { server, tools: file.tools, redis, rateLimit: file.rateLimit, connectors };
+  const databaseUrl = options.env.DATABASE_URL;
+  const database =
+    databaseUrl !== undefined && databaseUrl !== '' ? { ...file.database, url: databaseUrl } : file.database;
+  return {
+    server,
+    tools: file.tools,
+    redis,
+    rateLimit: file.rateLimit,
+    auth: file.auth,
+    database,
+    audit: file.audit,
+    connectors,
+  };
 }
 
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

@@ -6,6 +6,7 @@ import {
   ToolError,
   type ToolErrorCode,
 } from '@switchboard/kit';
+import { inputDigest, redactInput } from './audit.js';
 import type { MountedInstance, ToolEntry } from './registry.js';
 import type { Runtime } from './runtime.js';
 import { pathIssues } from './zod-issues.js';
@@ -118,9 +119,19 @@ export async function invokeTool(
 ): Promise<ToolCallOutcome> {
   const started = performance.now();
   const logger = env.logger.child({ tool: entry.name });
+  const at = new Date();
   const finish = (result: ToolCallResult, outcome: ToolCallOutcome['outcome']): ToolCallOutcome => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     logger.info({ outcome, durationMs }, 'tool call');
+    recordCall(runtime, {
+      at,
+      requestId: env.requestId,
+      principal: env.principal.id,
+      tool: entry.name,
+      args,
+      outcome,
+      durationMs,
+    });
     return { result, outcome, durationMs };
   };
 
@@ -187,4 +198,32 @@ export function toToolError(
   }
   logger.error({ err: caught }, 'tool handler failed');
   return new ToolError('internal', `${entry.name} failed unexpectedly (request ${requestId}).`);
+}
+
+/** One audit row per tools/call, refusals included: the input is redacted and digested first. */
+export function recordCall(
+  runtime: Runtime,
+  call: {
+    at: Date;
+    requestId: string;
+    principal: string;
+    tool: string;
+    args: unknown;
+    outcome: string;
+    durationMs: number;
+  },
+): void {
+  const input = redactInput(call.args ?? {});
+  runtime.recordAudit({
+    at: call.at,
+    requestId: call.requestId,
+    principal: call.principal,
+    tool: call.tool,
+    inputDigest: inputDigest(input),
+    input,
+    outcome: call.outcome,
+    durationMs: call.durationMs,
+    cacheStatus: null,
+    upstreamCalls: null,
+  });
 }

@@ -33,7 +33,7 @@ export const REDACT_PATHS = [
 export interface LoggerOptions {
   level?: string;
   /** Where log lines go. In stdio mode this must be stderr: stdout carries the protocol. */
-  destination: 'stdout' | 'stderr';
+  destination: 'stdout' | 'stderr' | NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions): GatewayLogger {
@@ -47,6 +47,8 @@ export function createLogger(options: LoggerOptions): GatewayLogger {
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: pino.stdSerializers.err },
     },
-    pino.destination({ fd: options.destination === 'stderr' ? 2 : 1, sync: false }),
+    typeof options.destination === 'string'
+      ? pino.destination({ fd: options.destination === 'stderr' ? 2 : 1, sync: false })
+      : options.destination,
   );
 }

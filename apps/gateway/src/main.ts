@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { AdminError, createKey, listKeys, parseScopes, queryAudit, revokeKey, withStore } from './admin.js';
 import { buildApp, LOCAL_PRINCIPAL } from './app.js';
-import { ConfigError, type GatewayConfig, loadConfigFile } from './config.js';
+import { ConfigError, type GatewayConfig, loadConfigFile, resolveConfig } from './config.js';
 import { CATALOGUE } from './connectors.js';
 import { demoBanner, startDemoProfile } from './demo.js';
 import { Lifecycle } from './lifecycle.js';
@@ -20,9 +22,17 @@ Commands:
   tools [--config FILE | --demo] [--json]
                                    Print the namespaced catalogue.
   config check [FILE]              Validate a configuration file.
+  migrate [--config FILE]          Apply pending database migrations.
+  keys create --name NAME --scopes a,b [--expires 30d]
+                                   Create an API key; it is printed once.
+  keys list [--all]                List API keys (never their secrets).
+  keys revoke NAME|ID              Revoke an API key at once.
+  audit [--principal P] [--tool T] [--since 1h|ISO] [--until ISO] [--limit N] [--json]
+                                   Query the audit trail, newest first.
 
 The configuration file defaults to $SWITCHBOARD_CONFIG, then ./switchboard.yaml.
-HOST and PORT override server.host and server.port.`;
+HOST and PORT override server.host and server.port; DATABASE_URL and REDIS_URL
+override database.url and redis.url.`;
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration. */
 class UsageError extends Error {}
@@ -43,13 +53,38 @@ function configPath(given: string | undefined): string {
 
 interface Loaded {
   config: GatewayConfig;
+  demoKey?: string;
   close(): Promise<void>;
+}
+
+/** A free TCP port, so that the demo can name its resource URL before it listens. */
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** Administrative commands work without a file: then the defaults (embedded database) apply. */
+async function loadAdminConfig(given: string | undefined): Promise<GatewayConfig> {
+  const path = given ?? (process.env.SWITCHBOARD_CONFIG || 'switchboard.yaml');
+  if (given === undefined && !existsSync(path)) {
+    return resolveConfig({}, { source: 'defaults', env: process.env, catalogue: CATALOGUE });
+  }
+  return loadConfigFile(path, { env: process.env, catalogue: CATALOGUE });
 }
 
 async function loadProfile(options: { config?: string; demo?: boolean }): Promise<Loaded> {
   if (options.demo) {
     if (options.config !== undefined) throw new UsageError('Pass either --config or --demo, not both.');
-    return startDemoProfile(process.env);
+    const requested = Number(process.env.PORT || 8080);
+    const port = requested === 0 ? await freePort(process.env.HOST || '127.0.0.1') : requested;
+    return startDemoProfile(process.env, { port });
   }
   const config = await loadConfigFile(configPath(options.config), { env: process.env, catalogue: CATALOGUE });
   return { config, close: async () => {} };
@@ -78,13 +113,17 @@ function handleSignals(logger: GatewayLogger, shutdown: () => Promise<void>): vo
 
 async function serve(profile: Loaded, logger: GatewayLogger, banner: boolean): Promise<void> {
   const { server } = profile.config;
-  if (!isLoopbackHost(server.host)) {
+  if (!isLoopbackHost(server.host) && !profile.config.auth) {
     await profile.close();
     throw new UsageError(
-      `Refusing to listen on ${server.host}: authentication is not configured, so the gateway only binds a loopback address (127.0.0.1, ::1, localhost).`,
+      `Refusing to listen on ${server.host}: authentication is not configured (no auth section), so the gateway only binds a loopback address (127.0.0.1, ::1, localhost).`,
     );
   }
   const runtime = await Runtime.start(profile.config, logger);
+  if (profile.demoKey !== undefined) {
+    if (!runtime.store) throw new Error('the demo profile has no database for its key');
+    await createKey(runtime.store, { name: 'demo', scopes: ['*'], key: profile.demoKey });
+  }
   const lifecycle = new Lifecycle();
   const app = await buildApp({ runtime, logger, lifecycle });
   handleSignals(logger, async () => {
@@ -102,7 +141,7 @@ async function serve(profile: Loaded, logger: GatewayLogger, banner: boolean): P
   const address = await app.listen({ host: server.host, port: server.port });
   const url = `${address}/mcp`;
   logger.info({ url }, 'listening');
-  if (banner) write(process.stdout, demoBanner(url, runtime.registry.tools.size));
+  if (banner) write(process.stdout, demoBanner(url, runtime.registry.tools.size, profile.demoKey ?? ''));
 }
 
 async function stdio(profile: Loaded): Promise<void> {
@@ -175,6 +214,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       demo: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      expires: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      principal: { type: 'string' },
+      tool: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      limit: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -210,6 +258,68 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (rest[0] !== 'check') throw new UsageError('Usage: switchboard config check [FILE]');
       await configCheck(rest[1] ?? values.config);
       return 0;
+    case 'migrate': {
+      const config = await loadAdminConfig(values.config);
+      const logger = createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'warn' });
+      const applied = await withStore(
+        { ...config, database: { ...config.database, migrateOnStart: false } },
+        logger,
+        async (store) => (await store.migrate()).applied,
+      );
+      write(
+        process.stdout,
+        applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`,
+      );
+      return 0;
+    }
+    case 'keys': {
+      const config = await loadAdminConfig(values.config);
+      const logger = createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'warn' });
+      const pepper = config.auth?.apiKeys.pepper;
+      const output = await withStore(config, logger, async (store) => {
+        switch (rest[0]) {
+          case 'create': {
+            const created = await createKey(store, {
+              name: values.name,
+              scopes: parseScopes(values.scopes),
+              expires: values.expires,
+              pepper,
+            });
+            return [
+              created.key,
+              '',
+              `API key "${created.name}" with scopes ${created.scopes.join(',')}${created.expiresAt ? `, expires ${created.expiresAt.toISOString()}` : ''}.`,
+              'This is the only time the key is shown: store it in your secret manager now.',
+              'Send it as: Authorization: Bearer <key>',
+            ].join('\n');
+          }
+          case 'list':
+            return listKeys(store, values.all);
+          case 'revoke':
+            return revokeKey(store, rest[1]);
+          default:
+            throw new UsageError('Usage: switchboard keys create|list|revoke (see switchboard --help)');
+        }
+      });
+      write(process.stdout, output);
+      return 0;
+    }
+    case 'audit': {
+      const config = await loadAdminConfig(values.config);
+      const logger = createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'warn' });
+      const output = await withStore(config, logger, (store) =>
+        queryAudit(store, {
+          principal: values.principal,
+          tool: values.tool,
+          since: values.since,
+          until: values.until,
+          limit: values.limit,
+          json: values.json,
+        }),
+      );
+      write(process.stdout, output);
+      return 0;
+    }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }
@@ -221,7 +331,12 @@ export async function run(argv: readonly string[]): Promise<void> {
     const code = await main(argv);
     if (code >= 0) process.exitCode = code;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof RegistryError || error instanceof UsageError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof RegistryError ||
+      error instanceof UsageError ||
+      error instanceof AdminError
+    ) {
       write(process.stderr, `switchboard: ${error.message}`);
       process.exitCode = 2;
       return;

@@ -1,4 +1,5 @@
 import { ToolError } from '@switchboard/kit';
+import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboard/store';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import type { GatewayLogger } from './logger.js';
@@ -16,6 +17,9 @@ function errorReason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
+
+/** How often migrations are retried when the database was down at start-up. */
+const MIGRATION_RETRY_MS = 5_000;
 
 /** Least time between two connection attempts of one instance, so an outage is not hammered. */
 const RECONNECT_INTERVAL_MS = 1_000;
@@ -40,6 +44,11 @@ export class Runtime {
   /** Shared state across replicas (rate limits, quotas, cache); absent on embedded defaults. */
   readonly redis: Redis | undefined;
   readonly quotas: QuotaGuard;
+  /** PostgreSQL (or embedded PGlite): API keys and the audit trail. */
+  store: Store | undefined;
+  audit: AuditWriter | undefined;
+  private migrated = false;
+  private migrationRetry: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly config: GatewayConfig,
@@ -48,6 +57,48 @@ export class Runtime {
   ) {
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
     this.quotas = new QuotaGuard(this.redis, logger);
+  }
+
+  /** Opens the database when keys or the audit trail need it, and migrates it when configured. */
+  private async openStore(): Promise<void> {
+    const { config } = this;
+    const needed = config.audit.enabled || (config.auth?.apiKeys.enabled ?? false);
+    if (!needed) return;
+    this.store = await openStore({
+      ...(config.database.url ? { databaseUrl: config.database.url } : { dataDir: config.database.dataDir }),
+      poolMax: config.database.poolMax,
+      logger: this.logger.child({ component: 'store' }),
+    });
+    if (config.audit.enabled) {
+      this.audit = new AuditWriter(this.store.audit, {
+        batchSize: config.audit.batchSize,
+        flushIntervalMs: config.audit.flushIntervalMs,
+        maxBuffered: config.audit.maxBuffered,
+        logger: this.logger.child({ component: 'audit' }),
+      });
+    }
+    if (config.database.migrateOnStart) await this.migrate();
+    else this.migrated = true;
+  }
+
+  /** Applies migrations; while the database is down, retries in the background (audit rows buffer). */
+  private async migrate(): Promise<void> {
+    const store = this.store;
+    if (!store || this.closed) return;
+    try {
+      const { applied } = await store.migrate();
+      this.migrated = true;
+      if (applied.length > 0) this.logger.info({ applied }, 'database migrated');
+    } catch (error) {
+      this.logger.error({ err: error, retryInMs: MIGRATION_RETRY_MS }, 'database migration failed; retrying');
+      this.migrationRetry = setTimeout(() => void this.migrate(), MIGRATION_RETRY_MS);
+      this.migrationRetry.unref();
+    }
+  }
+
+  /** Hands an audit event to the batching writer; never blocks or throws. */
+  recordAudit(event: AuditEvent): void {
+    this.audit?.record(event);
   }
 
   /**
@@ -76,6 +127,20 @@ export class Runtime {
   /** Readiness of the shared dependencies (Redis), each under the deadline. */
   async checkDependencies(timeoutMs: number): Promise<Record<string, InstanceCheck>> {
     const results: Record<string, InstanceCheck> = {};
+    if (this.store) {
+      const started = performance.now();
+      try {
+        if (!this.migrated) throw new Error('migrations not applied yet');
+        await this.store.ping(AbortSignal.timeout(timeoutMs));
+        results.database = { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        results.database = {
+          status: 'error',
+          latencyMs: Math.round(performance.now() - started),
+          reason: errorReason(error),
+        };
+      }
+    }
     if (this.redis) {
       const started = performance.now();
       try {
@@ -97,6 +162,7 @@ export class Runtime {
     registry.logWarnings(logger);
     const runtime = new Runtime(config, registry, logger);
     await runtime.waitForRedis();
+    await runtime.openStore();
     await Promise.all(registry.instances.map((instance) => runtime.connect(instance).catch(() => undefined)));
     logger.info(
       {
@@ -233,6 +299,13 @@ export class Runtime {
       }
     }
     this.connections.clear();
+    clearTimeout(this.migrationRetry);
+    if (this.audit) {
+      const { unwritten } = await this.audit.close(this.config.server.shutdownGraceMs);
+      if (unwritten.length > 0)
+        this.logger.error({ unwritten: unwritten.length }, 'audit rows not written at shutdown');
+    }
+    await this.store?.close();
     if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

@@ -6,10 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { childEnv, REPO_ROOT } from './cli.js';
 
 /** Starts `pnpm start` from the repository root, as the README says, on a free port. */
+const DEMO_KEY = 'sbk_DemoDemoDemo_0123456789abcdefghijABCDEFGHIJklmnopqrstuvw';
+
 function startDemo(): { child: ChildProcess; url: Promise<string>; output: () => string } {
   const child = spawn('pnpm', ['start'], {
     cwd: REPO_ROOT,
-    env: childEnv({ PORT: '0', LOG_LEVEL: 'warn' }),
+    env: childEnv({ PORT: '0', LOG_LEVEL: 'warn', SWITCHBOARD_DEMO_API_KEY: DEMO_KEY }),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,12 +46,26 @@ describe('the demo profile, started the way the README says', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(demo.output()).toContain(`"url": "${url}"`);
     expect(demo.output()).toContain('"mcpServers"');
+    expect(demo.output()).toContain(
+      `Demo API key (every scope; set SWITCHBOARD_DEMO_API_KEY to fix it): ${DEMO_KEY}`,
+    );
+    expect(demo.output()).toContain(`"Authorization": "Bearer ${DEMO_KEY}"`);
   }, 90_000);
 
   it('answers a tool call over Streamable HTTP', async () => {
     const url = await demo.url;
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(anonymous.status).toBe(401);
     const client = new Client({ name: 'readme-tour', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { authorization: `Bearer ${DEMO_KEY}` } },
+      }),
+    );
     try {
       const result = await client.callTool({
         name: 'odoo__find_customers',

@@ -16,7 +16,12 @@ export function configFor(
   catalogue: ReadonlyMap<string, AnyConnector>,
   env: Record<string, string> = {},
 ): GatewayConfig {
-  return resolveConfig(raw, { source: 'test', env, catalogue, requireSecretsFromEnv: false });
+  // Tests that are not about the audit trail run without a database (faster start-up).
+  const withDefaults =
+    typeof raw === 'object' && raw !== null && !('audit' in raw)
+      ? { ...raw, audit: { enabled: false } }
+      : raw;
+  return resolveConfig(withDefaults, { source: 'test', env, catalogue, requireSecretsFromEnv: false });
 }
 
 export interface RunningGateway {
@@ -29,8 +34,10 @@ export interface RunningGateway {
 }
 
 /** Starts the real app on a real listener (loopback, port 0). */
-export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const logger = quietLogger();
+export async function startGateway(
+  config: GatewayConfig,
+  logger: ReturnType<typeof quietLogger> = quietLogger(),
+): Promise<RunningGateway> {
   const runtime = await Runtime.start(config, logger);
   const lifecycle = new Lifecycle();
   const app = await buildApp({ runtime, logger, lifecycle });

@@ -102,7 +102,7 @@ export interface StoredApiKey {
 /** The part of the key store authentication needs; packages/store implements it. */
 export interface ApiKeyStore {
   findByPrefix(prefix: string): Promise<StoredApiKey | null>;
-  touchLastUsed(id: string, at: Date): Promise<void>;
+  touchLastUsed(id: string, at: Date): Promise<unknown>;
 }
 
 export interface ApiKeyAuthenticatorOptions {
@@ -181,7 +181,11 @@ export class ApiKeyAuthenticator {
     }
 
     this.#recordUse(stored, now);
-    const principal: Principal = { id: `key:${stored.name}`, kind: 'api_key', scopes: new Set(stored.scopes) };
+    const principal: Principal = {
+      id: `key:${stored.name}`,
+      kind: 'api_key',
+      scopes: new Set(stored.scopes),
+    };
     return { principal };
   }
 

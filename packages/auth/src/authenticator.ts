@@ -45,7 +45,12 @@ export class Authenticator {
         );
       }
       return this.#fail(
-        authFailure(400, 'invalid_request', 'malformed_header', 'Malformed Authorization header: expected "Bearer <token>".'),
+        authFailure(
+          400,
+          'invalid_request',
+          'malformed_header',
+          'Malformed Authorization header: expected "Bearer <token>".',
+        ),
       );
     }
     if (token.startsWith(API_KEY_PREFIX)) {

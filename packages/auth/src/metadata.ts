@@ -18,7 +18,9 @@ export interface ProtectedResourceMetadata {
   readonly resource_documentation?: string;
 }
 
-export function protectedResourceMetadata(options: ProtectedResourceMetadataOptions): ProtectedResourceMetadata {
+export function protectedResourceMetadata(
+  options: ProtectedResourceMetadataOptions,
+): ProtectedResourceMetadata {
   return {
     resource: options.resource,
     authorization_servers: [...options.authorizationServers],

@@ -17,7 +17,9 @@ export const AuthPolicyRule = z
     includes: z
       .string()
       .optional()
-      .describe('Matches when the claim is an array containing this value, or a space-separated string containing it as a word.'),
+      .describe(
+        'Matches when the claim is an array containing this value, or a space-separated string containing it as a word.',
+      ),
     scopes: z.array(ScopeName).min(1).describe('Scopes granted when the rule matches.'),
   })
   .refine((rule) => (rule.equals === undefined) !== (rule.includes === undefined), {

@@ -166,7 +166,9 @@ describe('ApiKeyAuthenticator', () => {
     };
     const authenticator = new ApiKeyAuthenticator(broken, { logger: silentLogger(records) });
     const result = await authenticator.authenticate(generateApiKey().key);
-    expect(result).toMatchObject({ failure: { status: 401, error: 'invalid_token', reason: 'store_unavailable' } });
+    expect(result).toMatchObject({
+      failure: { status: 401, error: 'invalid_token', reason: 'store_unavailable' },
+    });
     expect(records.map((record) => record.level)).toEqual(['error']);
   });
 

@@ -39,7 +39,11 @@ describe('JwtAuthenticator: accepted tokens', () => {
   it('returns a jwt:<iss>|<sub> principal with the scopes of the `scope` claim', async () => {
     const result = await jwt().authenticate(await issuer.sign({ scope: 'crm:read  erp:read' }));
     expect(result).toEqual({
-      principal: { id: `jwt:${issuer.issuer}|user-1`, kind: 'jwt', scopes: new Set(['crm:read', 'erp:read']) },
+      principal: {
+        id: `jwt:${issuer.issuer}|user-1`,
+        kind: 'jwt',
+        scopes: new Set(['crm:read', 'erp:read']),
+      },
     });
   });
 
@@ -49,8 +53,13 @@ describe('JwtAuthenticator: accepted tokens', () => {
       'crm:read',
       'crm:write',
     ]);
-    expect(scopes(await auth.authenticate(await issuer.sign({ scp: 'support:read' })))).toEqual(['support:read']);
-    expect(scopes(await auth.authenticate(await issuer.sign({ scope: 'a', scp: ['b'] })))).toEqual(['a', 'b']);
+    expect(scopes(await auth.authenticate(await issuer.sign({ scp: 'support:read' })))).toEqual([
+      'support:read',
+    ]);
+    expect(scopes(await auth.authenticate(await issuer.sign({ scope: 'a', scp: ['b'] })))).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('ignores a `*` or non-string scope minted by the authorization server', async () => {
@@ -77,7 +86,10 @@ describe('JwtAuthenticator: accepted tokens', () => {
     });
     const sales = await issuer.sign({ groups: ['sales', 'emea'], role: 'support-agent' });
     expect(scopes(await auth.authenticate(sales))).toEqual(['crm:read', 'crm:write', 'support:read']);
-    const nested = await issuer.sign({ realm_access: { roles: ['admin'] }, 'https://example.com/roles': 'auditor x' });
+    const nested = await issuer.sign({
+      realm_access: { roles: ['admin'] },
+      'https://example.com/roles': 'auditor x',
+    });
     expect(scopes(await auth.authenticate(nested))).toEqual(['admin', 'audit:read']);
     const none = await issuer.sign({ groups: 'salesforce', role: ['support-agent'] });
     expect(scopes(await auth.authenticate(none))).toEqual([]);
@@ -90,8 +102,12 @@ describe('JwtAuthenticator: accepted tokens', () => {
 
   it('tolerates clock skew up to clockToleranceSec on exp and nbf', async () => {
     const auth = jwt({ clockToleranceSec: 30 });
-    expect(reason(await auth.authenticate(await issuer.sign({}, { expiresIn: nowSec() - 20 })))).toBeUndefined();
-    expect(reason(await auth.authenticate(await issuer.sign({}, { notBefore: nowSec() + 20 })))).toBeUndefined();
+    expect(
+      reason(await auth.authenticate(await issuer.sign({}, { expiresIn: nowSec() - 20 }))),
+    ).toBeUndefined();
+    expect(
+      reason(await auth.authenticate(await issuer.sign({}, { notBefore: nowSec() + 20 }))),
+    ).toBeUndefined();
   });
 });
 
@@ -101,7 +117,11 @@ describe('JwtAuthenticator: rejected tokens', () => {
     ['audience of a sibling path', () => issuer.sign({ aud: `${issuer.audience}/x` }), 'jwt_wrong_audience'],
     ['wrong issuer', () => issuer.sign({ iss: 'https://evil.example' }), 'jwt_wrong_issuer'],
     ['expired beyond the skew', () => issuer.sign({}, { expiresIn: nowSec() - 31 }), 'jwt_expired'],
-    ['not yet valid beyond the skew', () => issuer.sign({}, { notBefore: nowSec() + 60 }), 'jwt_not_yet_valid'],
+    [
+      'not yet valid beyond the skew',
+      () => issuer.sign({}, { notBefore: nowSec() + 60 }),
+      'jwt_not_yet_valid',
+    ],
     ['no exp', () => issuer.sign({}, { expiresIn: null }), 'jwt_missing_claim'],
     ['no sub', () => issuer.sign({ sub: undefined }), 'jwt_missing_claim'],
     ['bad signature', () => issuer.signWithUnknownKey({}, { kid: issuer.kid }), 'jwt_bad_signature'],
@@ -115,7 +135,9 @@ describe('JwtAuthenticator: rejected tokens', () => {
     const records: LogRecord[] = [];
     const result = await jwt({}, records).authenticate(await token());
     expect(result).toMatchObject({ failure: { status: 401, error: 'invalid_token', reason: expected } });
-    expect(records).toContainEqual(expect.objectContaining({ obj: expect.objectContaining({ reason: expected }) }));
+    expect(records).toContainEqual(
+      expect.objectContaining({ obj: expect.objectContaining({ reason: expected }) }),
+    );
   });
 
   it('refuses an algorithm the issuer uses but the configuration does not allow', async () => {
@@ -138,23 +160,29 @@ describe('JwtAuthenticator: rejected tokens', () => {
 });
 
 function base(): JwtAuthenticatorOptions {
-  return { issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, logger: silentLogger() };
+  return {
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    jwksUri: issuer.jwksUri,
+    logger: silentLogger(),
+  };
 }
 
 /** Swaps the payload for another one, keeping header and signature. */
 function tamper(token: string): string {
   const [header, payload, signature] = token.split('.');
   const claims: unknown = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
-  const forged = Buffer.from(JSON.stringify({ ...Object(claims), scope: 'crm:read crm:write admin' })).toString(
-    'base64url',
-  );
+  const forged = Buffer.from(
+    JSON.stringify({ ...Object(claims), scope: 'crm:read crm:write admin' }),
+  ).toString('base64url');
   return `${header}.${forged}.${signature}`;
 }
 
 describe('JwtAuthenticator: keys', () => {
   it('caches the JWKS across requests', async () => {
     const auth = jwt();
-    for (let i = 0; i < 3; i += 1) expect(reason(await auth.authenticate(await issuer.sign()))).toBeUndefined();
+    for (let i = 0; i < 3; i += 1)
+      expect(reason(await auth.authenticate(await issuer.sign()))).toBeUndefined();
     expect(issuer.requests.jwks).toBe(1);
   });
 
@@ -196,7 +224,10 @@ describe('JwtAuthenticator: keys', () => {
       failure: { status: 401, error: 'invalid_token', reason: 'jwks_unavailable' },
     });
     expect(records).toContainEqual(
-      expect.objectContaining({ level: 'error', obj: expect.objectContaining({ reason: 'jwks_unavailable' }) }),
+      expect.objectContaining({
+        level: 'error',
+        obj: expect.objectContaining({ reason: 'jwks_unavailable' }),
+      }),
     );
   });
 
@@ -214,7 +245,8 @@ describe('JwtAuthenticator: keys', () => {
 describe('JwtAuthenticator: discovery', () => {
   it('finds the JWKS through the OpenID configuration, once', async () => {
     const auth = jwt({ jwksUri: undefined });
-    for (let i = 0; i < 2; i += 1) expect(reason(await auth.authenticate(await issuer.sign()))).toBeUndefined();
+    for (let i = 0; i < 2; i += 1)
+      expect(reason(await auth.authenticate(await issuer.sign()))).toBeUndefined();
     expect(issuer.requests.metadata).toBe(1);
     expect(issuer.requests.jwks).toBe(1);
   });

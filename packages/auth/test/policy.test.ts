@@ -12,7 +12,11 @@ describe('AuthPolicyConfig', () => {
 
   it.each([
     ['neither equals nor includes', { claim: 'groups', scopes: ['crm:read'] }, /exactly one/],
-    ['both equals and includes', { claim: 'groups', equals: 'a', includes: 'b', scopes: ['x'] }, /exactly one/],
+    [
+      'both equals and includes',
+      { claim: 'groups', equals: 'a', includes: 'b', scopes: ['x'] },
+      /exactly one/,
+    ],
     ['no scopes', { claim: 'groups', equals: 'a', scopes: [] }, /scopes/],
     ['a scope with a space', { claim: 'groups', equals: 'a', scopes: ['crm read'] }, /printable ASCII/],
     ['a scope with a quote', { claim: 'groups', equals: 'a', scopes: ['crm"'] }, /printable ASCII/],

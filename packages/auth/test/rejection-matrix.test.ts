@@ -2,15 +2,20 @@ import { silentLogger } from '@switchboard/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApiKeyAuthenticator,
-  type AuthFailure,
   Authenticator,
+  type AuthFailure,
   type AuthResult,
   JwtAuthenticator,
   protectedResourceMetadataUrl,
   requireScopes,
   wwwAuthenticate,
 } from '../src/index.js';
-import { type MemoryApiKeyStore, memoryApiKeyStore, startTestIssuer, type TestIssuer } from '../src/testing/index.js';
+import {
+  type MemoryApiKeyStore,
+  memoryApiKeyStore,
+  startTestIssuer,
+  type TestIssuer,
+} from '../src/testing/index.js';
 
 /**
  * The whole chain as the gateway runs it: Authorization header -> Authenticator -> requireScopes ->
@@ -38,7 +43,11 @@ beforeAll(async () => {
   const revoked = store.create({ name: 'revoked', scopes: ['crm:write'] });
   store.revoke(revoked.record.id, new Date(NOW - 1000));
   keys.revoked = revoked.key;
-  keys.expired = store.create({ name: 'expired', scopes: ['crm:write'], expiresAt: new Date(NOW - 1000) }).key;
+  keys.expired = store.create({
+    name: 'expired',
+    scopes: ['crm:write'],
+    expiresAt: new Date(NOW - 1000),
+  }).key;
   authenticator = new Authenticator({
     apiKeys: new ApiKeyAuthenticator(store, { logger: silentLogger() }),
     jwt: new JwtAuthenticator({
@@ -66,7 +75,10 @@ async function call(header: string | undefined): Promise<Response & { result: Au
   if (failure === null) return { status: 200, result };
   return {
     status: failure.status,
-    wwwAuthenticate: wwwAuthenticate(failure, { resourceMetadataUrl: METADATA_URL, scope: 'crm:read crm:write' }),
+    wwwAuthenticate: wwwAuthenticate(failure, {
+      resourceMetadataUrl: METADATA_URL,
+      scope: 'crm:read crm:write',
+    }),
     result,
   };
 }
@@ -178,9 +190,9 @@ describe('rejection matrix', () => {
   it('no principal carries the client token (it cannot be forwarded upstream)', async () => {
     const token = await issuer.sign({ scope: 'crm:write' });
     const { result } = await call(bearer(token));
-    expect(JSON.stringify(result, (_key, value: unknown) => (value instanceof Set ? [...value] : value))).not.toContain(
-      token.split('.')[2],
-    );
+    expect(
+      JSON.stringify(result, (_key, value: unknown) => (value instanceof Set ? [...value] : value)),
+    ).not.toContain(token.split('.')[2]);
   });
 });
 
@@ -192,7 +204,9 @@ describe('Authenticator routing', () => {
     expect(await jwtOnly.authenticate(bearer(keys.valid))).toMatchObject({
       failure: { status: 401, error: 'invalid_token', reason: 'no_authenticator' },
     });
-    const keysOnly = new Authenticator({ apiKeys: new ApiKeyAuthenticator(store, { logger: silentLogger() }) });
+    const keysOnly = new Authenticator({
+      apiKeys: new ApiKeyAuthenticator(store, { logger: silentLogger() }),
+    });
     expect(await keysOnly.authenticate(bearer(await issuer.sign()))).toMatchObject({
       failure: { status: 401, reason: 'no_authenticator' },
     });

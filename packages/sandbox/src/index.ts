@@ -106,13 +106,13 @@ export {
 } from './zendesk/sandbox.js';
 export {
   DEFAULT_HUBSPOT_TOKEN,
+  type HubSpotRateLimitPolicy,
+  type HubSpotRateLimitRule,
   type HubSpotSandbox,
   type HubSpotSandboxOptions,
   hubspotSandboxConfig,
-  type RateLimitRule as HubSpotRateLimitRule,
   startHubSpotSandbox,
 } from './hubspot/sandbox.js';
-export type { RateLimitPolicy as HubSpotRateLimitPolicy } from './hubspot/rate-limit.js';
 export {
   SLACK_RATE_TIERS,
   SLACK_SANDBOX_METHODS,

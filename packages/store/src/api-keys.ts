@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { constraintOf, parseRows, sqlState } from './db.js';
+import { constraintOf, parseRows, query, sqlState } from './db.js';
 import { StoreConflictError } from './errors.js';
 
 export interface ApiKeyRecord {
@@ -82,7 +82,10 @@ const ApiKeyRow = z
 const COLUMNS = 'id, name, prefix, hash, scopes, created_at, expires_at, revoked_at, last_used_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createApiKeyRepository(pool: pg.Pool, options: { lastUsedGranularityMs: number }): ApiKeyRepository {
+export function createApiKeyRepository(
+  pool: pg.Pool,
+  options: { lastUsedGranularityMs: number },
+): ApiKeyRepository {
   const rows = (result: pg.QueryResult): ApiKeyRecord[] => parseRows(ApiKeyRow, result.rows, 'api_keys');
   const first = (result: pg.QueryResult): ApiKeyRecord | null => rows(result)[0] ?? null;
 
@@ -90,7 +93,8 @@ export function createApiKeyRepository(pool: pg.Pool, options: { lastUsedGranula
     async insert(record) {
       const key = NewApiKeySchema.parse(record);
       try {
-        const result = await pool.query(
+        const result = await query(
+          pool,
           `INSERT INTO api_keys (id, name, prefix, hash, scopes, expires_at)
            VALUES ($1, $2, $3, $4, $5::text[], $6) RETURNING ${COLUMNS}`,
           [key.id, key.name, key.prefix, key.hash, key.scopes, key.expiresAt],
@@ -104,16 +108,19 @@ export function createApiKeyRepository(pool: pg.Pool, options: { lastUsedGranula
     },
 
     async findByPrefix(prefix) {
-      return first(await pool.query(`SELECT ${COLUMNS} FROM api_keys WHERE prefix = $1`, [prefix]));
+      return first(await query(pool, `SELECT ${COLUMNS} FROM api_keys WHERE prefix = $1`, [prefix]));
     },
 
     async list(listOptions = {}) {
       const where = listOptions.includeRevoked === true ? '' : 'WHERE revoked_at IS NULL';
-      return rows(await pool.query(`SELECT ${COLUMNS} FROM api_keys ${where} ORDER BY created_at, name, id`));
+      return rows(
+        await query(pool, `SELECT ${COLUMNS} FROM api_keys ${where} ORDER BY created_at, name, id`),
+      );
     },
 
     async revoke(idOrName) {
-      const byName = await pool.query(
+      const byName = await query(
+        pool,
         `UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
         [idOrName],
       );
@@ -121,7 +128,8 @@ export function createApiKeyRepository(pool: pg.Pool, options: { lastUsedGranula
       if (revoked !== null || !UUID.test(idOrName)) return revoked;
       // COALESCE keeps the first revocation time when the key was already revoked.
       return first(
-        await pool.query(
+        await query(
+          pool,
           `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
           [idOrName],
         ),
@@ -130,7 +138,8 @@ export function createApiKeyRepository(pool: pg.Pool, options: { lastUsedGranula
 
     async touchLastUsed(id, at) {
       if (!UUID.test(id)) return false;
-      const result = await pool.query(
+      const result = await query(
+        pool,
         `UPDATE api_keys SET last_used_at = $2
          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2::timestamptz - make_interval(secs => $3))`,
         [id, at, options.lastUsedGranularityMs / 1000],
@@ -151,11 +160,18 @@ function conflictOf(err: unknown, key: z.infer<typeof NewApiKeySchema>): StoreCo
         { cause: err },
       );
     case 'api_keys_prefix_key':
-      return new StoreConflictError('prefix', key.prefix, `An API key with prefix "${key.prefix}" already exists.`, {
+      return new StoreConflictError(
+        'prefix',
+        key.prefix,
+        `An API key with prefix "${key.prefix}" already exists.`,
+        {
+          cause: err,
+        },
+      );
+    case 'api_keys_pkey':
+      return new StoreConflictError('id', key.id, `An API key with id "${key.id}" already exists.`, {
         cause: err,
       });
-    case 'api_keys_pkey':
-      return new StoreConflictError('id', key.id, `An API key with id "${key.id}" already exists.`, { cause: err });
     default:
       return undefined;
   }

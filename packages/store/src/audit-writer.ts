@@ -112,26 +112,24 @@ export class AuditWriter {
         this.countDrop();
         return;
       }
+      // Checked before validating: under overload, dropping should be the cheapest path.
+      if (this.buffer.length >= this.maxBuffered) {
+        this.countDrop();
+        return;
+      }
       const parsed = AuditEventSchema.safeParse(event);
       if (!parsed.success) {
         // Buffering it would fail its whole batch on every retry.
         this.rejected += 1;
-        this.logger.error({ err: parsed.error.message }, 'audit: malformed event refused, not recorded');
-        return;
-      }
-      if (this.buffer.length >= this.maxBuffered) {
-        this.countDrop();
+        this.log('error', { err: parsed.error.message }, 'audit: malformed event refused, not recorded');
         return;
       }
       this.buffer.push({ ...parsed.data, input: event.input, id: parsed.data.id ?? randomUUID() });
       if (this.buffer.length >= this.batchSize) this.scheduleKick();
     } catch (err) {
-      try {
-        this.dropped += 1;
-        this.logger.error({ err: describeError(err) }, 'audit: recording an event failed; it was dropped');
-      } catch {
-        // A throwing logger must not reach the caller either.
-      }
+      // Nothing above throws by design; should something still, the event is counted, not lost silently.
+      this.dropped += 1;
+      this.log('error', { err: describeError(err) }, 'audit: recording an event failed; it was dropped');
     }
   }
 
@@ -179,7 +177,8 @@ export class AuditWriter {
       this.clearRetry();
       this.reportDrops(true);
       if (result.unwritten.length > 0) {
-        this.logger.error(
+        this.log(
+          'error',
           {
             unwritten: result.unwritten.length,
             firstRequestId: result.unwritten[0]?.requestId,
@@ -192,6 +191,15 @@ export class AuditWriter {
       return result;
     })();
     return this.closing;
+  }
+
+  /** A throwing logger must break neither record()'s promise nor the write loop. */
+  private log(level: 'info' | 'warn' | 'error', obj: object, msg: string): void {
+    try {
+      this.logger[level](obj, msg);
+    } catch {
+      // Nowhere left to report it.
+    }
   }
 
   private scheduleKick(): void {
@@ -213,11 +221,9 @@ export class AuditWriter {
   private startDrain(deadline: number | undefined): void {
     const draining = this.drain(deadline)
       .catch((err: unknown) => {
-        // Only a throwing logger gets here; keep the events and try again later.
+        // Not expected (failures are handled inside); keep the events and try again later.
         this.scheduleRetry(this.maxRetryDelayMs);
-        try {
-          this.logger.error({ err: describeError(err) }, 'audit: writer loop failed; retrying later');
-        } catch {}
+        this.log('error', { err: describeError(err) }, 'audit: writer loop failed; retrying later');
       })
       .finally(() => {
         if (this.draining === draining) this.draining = undefined;
@@ -270,13 +276,15 @@ export class AuditWriter {
     const now = Date.now();
     if (this.consecutiveFailures === 1) {
       this.lastFailureLog = now;
-      this.logger.warn(
+      this.log(
+        'warn',
         { err: describeError(err), batch: batchSize, buffered: this.buffer.length },
         'audit: write failed; the events stay buffered and will be retried',
       );
     } else if (now - this.lastFailureLog >= this.logIntervalMs) {
       this.lastFailureLog = now;
-      this.logger.warn(
+      this.log(
+        'warn',
         { err: describeError(err), failedAttempts: this.consecutiveFailures, ...this.stats() },
         'audit: writes still failing',
       );
@@ -285,7 +293,8 @@ export class AuditWriter {
 
   private onSuccess(): void {
     if (this.consecutiveFailures > 0) {
-      this.logger.info(
+      this.log(
+        'info',
         { failedAttempts: this.consecutiveFailures, ...this.stats() },
         'audit: writes resumed; buffered events are being written',
       );
@@ -305,7 +314,8 @@ export class AuditWriter {
     if (this.droppedUnreported === 0) return;
     const now = Date.now();
     if (!force && now - this.lastDropLog < this.logIntervalMs) return;
-    this.logger.warn(
+    this.log(
+      'warn',
       {
         droppedSinceLastReport: this.droppedUnreported,
         dropped: this.dropped,

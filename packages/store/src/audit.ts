@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import { parseRows, withConnection } from './db.js';
+import { parseRows, query, withConnection } from './db.js';
 
 /** One tools/call, as the gateway reports it. */
 export interface AuditEvent {
@@ -123,11 +123,13 @@ export function createAuditRepository(pool: pg.Pool): AuditRepository {
     async insertBatch(events, options = {}) {
       if (events.length === 0) return 0;
       const columns = toColumns(events);
-      const result = await withConnection(pool, options.signal, (client) => client.query(INSERT_BATCH, columns));
+      const result = await withConnection(pool, options.signal, (client) =>
+        client.query(INSERT_BATCH, columns),
+      );
       return result.rowCount ?? 0;
     },
 
-    async query(query) {
+    async query(filter) {
       const where: string[] = [];
       const values: unknown[] = [];
       // Only the filters given become SQL, so each shape of query can use its index.
@@ -135,13 +137,14 @@ export function createAuditRepository(pool: pg.Pool): AuditRepository {
         values.push(value);
         where.push(condition(`$${values.length}`));
       };
-      if (query.principal !== undefined) add((p) => `principal = ${p}`, query.principal);
-      if (query.tool !== undefined) add((p) => `tool = ${p}`, query.tool);
-      if (query.since !== undefined) add((p) => `at >= ${p}`, query.since);
-      if (query.until !== undefined) add((p) => `at < ${p}`, query.until);
-      const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), AUDIT_QUERY_MAX_LIMIT);
+      if (filter.principal !== undefined) add((p) => `principal = ${p}`, filter.principal);
+      if (filter.tool !== undefined) add((p) => `tool = ${p}`, filter.tool);
+      if (filter.since !== undefined) add((p) => `at >= ${p}`, filter.since);
+      if (filter.until !== undefined) add((p) => `at < ${p}`, filter.until);
+      const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), AUDIT_QUERY_MAX_LIMIT);
       values.push(limit);
-      const result = await pool.query(
+      const result = await query(
+        pool,
         `SELECT id, seq, at, request_id, principal, tool, input_digest, input, outcome, duration_ms,
                 cache_status, upstream_calls
          FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
@@ -155,7 +158,8 @@ export function createAuditRepository(pool: pg.Pool): AuditRepository {
 
 function toColumns(events: readonly AuditEvent[]): unknown[][] {
   const columns: unknown[][] = Array.from({ length: 11 }, () => []);
-  const [ids, ats, requestIds, principals, tools, digests, inputs, outcomes, durations, caches, upstreams] = columns;
+  const [ids, ats, requestIds, principals, tools, digests, inputs, outcomes, durations, caches, upstreams] =
+    columns;
   for (const event of events) {
     ids?.push(event.id ?? randomUUID());
     ats?.push(event.at);

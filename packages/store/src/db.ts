@@ -24,15 +24,33 @@ export async function withConnection<T>(
     throw err;
   }
   let broken = false;
+  // A checked-out client reports a socket failure as an 'error' event too; unheard, it would crash
+  // the process. The failing query rejects with the same error, which is what the caller sees.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     return await abortable(fn(client), signal);
   } catch (err) {
     // A connection whose query was abandoned, or whose socket failed, must not be reused.
-    broken = signal?.aborted === true || isConnectionError(err);
+    broken ||= signal?.aborted === true || isConnectionError(err);
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
+}
+
+/**
+ * `pool.query()` without its habit of destroying the connection after any failed statement: pg-pool
+ * discards a client on every query error, and on embedded PGlite the reconnect that follows can race
+ * the server's cleanup of the old connection and be refused. Here only socket failures discard it.
+ */
+export function query(pool: pg.Pool, text: string, values?: readonly unknown[]): Promise<pg.QueryResult> {
+  return withConnection(pool, undefined, (client) =>
+    values === undefined ? client.query(text) : client.query(text, [...values]),
+  );
 }
 
 /** Resolves with `promise`, or rejects as soon as `signal` aborts (the promise keeps running). */
@@ -59,7 +77,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
 }
 
 function abortError(signal: AbortSignal): StoreError {
-  return new StoreError('The database operation was abandoned: its deadline passed.', { cause: signal.reason });
+  return new StoreError('The database operation was abandoned: its deadline passed.', {
+    cause: signal.reason,
+  });
 }
 
 export function ignore(): void {}
@@ -93,13 +113,20 @@ export function describeError(err: unknown): Record<string, unknown> {
 }
 
 /** Validates driver rows: a shape mismatch is a bug in this package or a schema drift, never data. */
-export function parseRows<S extends z.ZodType>(schema: S, rows: readonly unknown[], what: string): z.output<S>[] {
+export function parseRows<S extends z.ZodType>(
+  schema: S,
+  rows: readonly unknown[],
+  what: string,
+): z.output<S>[] {
   return rows.map((row) => {
     const parsed = schema.safeParse(row);
     if (!parsed.success) {
-      throw new StoreError(`A ${what} row read from PostgreSQL has an unexpected shape: ${parsed.error.message}`, {
-        cause: parsed.error,
-      });
+      throw new StoreError(
+        `A ${what} row read from PostgreSQL has an unexpected shape: ${parsed.error.message}`,
+        {
+          cause: parsed.error,
+        },
+      );
     }
     return parsed.data;
   });

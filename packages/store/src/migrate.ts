@@ -1,7 +1,7 @@
 import type { Logger } from '@switchboard/kit';
-import type pg from 'pg';
+import pg from 'pg';
 import { z } from 'zod';
-import { describeError, ignore, parseRows } from './db.js';
+import { describeError, ignore, parseRows, query, sqlState } from './db.js';
 import { MigrationError, StoreError } from './errors.js';
 import type { Migration } from './migrations.js';
 import { migrationChecksum } from './migrations.js';
@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS switchboard_migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 )`;
 
+const Settings = z.object({ statement_timeout: z.string(), lock_timeout: z.string() });
 const HistoryRow = z.object({ id: z.string(), checksum: z.string() });
 type HistoryRow = z.infer<typeof HistoryRow>;
 
@@ -50,12 +51,33 @@ export async function applyMigrations(
 ): Promise<{ applied: string[] }> {
   const client = await pool.connect();
   let healthy = true;
+  // Without a listener, a socket failure while the client is checked out would crash the process.
+  const onError = () => {
+    healthy = false;
+  };
+  client.on('error', onError);
   try {
+    // Saved rather than RESET: PGlite does not keep the connection's startup values as the defaults.
+    const saved = await client.query(
+      "SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('lock_timeout') AS lock_timeout",
+    );
+    const [settings] = parseRows(Settings, saved.rows, 'settings');
     await client.query("SELECT set_config('lock_timeout', $1, false)", [String(options.lockTimeoutMs)]);
-    await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    } catch (err) {
+      if (sqlState(err) !== '55P03') throw err;
+      throw new StoreError(
+        `Another process has held the migration lock for more than ${options.lockTimeoutMs} ms (a replica ` +
+          'still migrating, or a stuck session). Retry, or look for it in pg_locks (locktype advisory).',
+        { cause: err },
+      );
+    }
     try {
       // A migration may legitimately outlast the pool's statement timeout (an index on a big table).
-      await client.query("SELECT set_config('statement_timeout', '0', false), set_config('lock_timeout', '0', false)");
+      await client.query(
+        "SELECT set_config('statement_timeout', '0', false), set_config('lock_timeout', '0', false)",
+      );
       await client.query(CREATE_HISTORY);
       const pending = plan(list, await readHistory(client), options.logger);
       for (const migration of pending) {
@@ -67,7 +89,10 @@ export async function applyMigrations(
       try {
         await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]);
         // Back to the values the pool's connection was opened with.
-        await client.query('RESET statement_timeout; RESET lock_timeout');
+        await client.query("SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)", [
+          settings?.statement_timeout ?? '0',
+          settings?.lock_timeout ?? '0',
+        ]);
       } catch {
         // Closing the session is what releases the lock then.
         healthy = false;
@@ -77,6 +102,7 @@ export async function applyMigrations(
     if (!(err instanceof StoreError)) healthy = false;
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(!healthy);
   }
 }
@@ -87,14 +113,15 @@ export async function listPendingMigrations(
   list: readonly Migration[],
   logger: Logger,
 ): Promise<string[]> {
-  const exists = await pool.query("SELECT to_regclass('switchboard_migrations') IS NOT NULL AS present");
+  const exists = await query(pool, "SELECT to_regclass('switchboard_migrations') IS NOT NULL AS present");
   const [row] = parseRows(z.object({ present: z.boolean() }), exists.rows, 'migration history');
   if (row?.present !== true) return list.map((migration) => migration.id);
   return plan(list, await readHistory(pool), logger).map((migration) => migration.id);
 }
 
 async function readHistory(db: pg.Pool | pg.PoolClient): Promise<HistoryRow[]> {
-  const result = await db.query('SELECT id, checksum FROM switchboard_migrations ORDER BY id');
+  const sql = 'SELECT id, checksum FROM switchboard_migrations ORDER BY id';
+  const result = await (db instanceof pg.Pool ? query(db, sql) : db.query(sql));
   return parseRows(HistoryRow, result.rows, 'switchboard_migrations');
 }
 

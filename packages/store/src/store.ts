@@ -72,7 +72,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return createStore(pool, { ...common, kind: 'postgres', onClose: async () => {} });
   }
 
-  const embedded = await startEmbeddedPostgres(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const embedded = await startEmbeddedPostgres(
+    options.dataDir === undefined ? {} : { dataDir: options.dataDir },
+  );
   const pool = createPool(logger, {
     connectionString: embedded.connectionString,
     max: 1,
@@ -89,7 +91,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 function createPool(logger: Logger, config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool({ ...config, application_name: 'switchboard' });
   // An idle connection losing its server emits 'error'; without a listener the process would crash.
-  pool.on('error', (err) => logger.warn({ err: describeError(err) }, 'store: idle PostgreSQL connection failed'));
+  pool.on('error', (err) =>
+    logger.warn({ err: describeError(err) }, 'store: idle PostgreSQL connection failed'),
+  );
   return pool;
 }
 
@@ -110,7 +114,10 @@ export function createStore(pool: pg.Pool, options: CreateStoreOptions): Store {
   return {
     kind: options.kind,
     migrate: () =>
-      applyMigrations(pool, options.migrations, { logger: options.logger, lockTimeoutMs: options.lockTimeoutMs }),
+      applyMigrations(pool, options.migrations, {
+        logger: options.logger,
+        lockTimeoutMs: options.lockTimeoutMs,
+      }),
     pendingMigrations: () => listPendingMigrations(pool, options.migrations, options.logger),
     async ping(signal) {
       await withConnection(pool, signal, (client) => client.query('SELECT 1'));

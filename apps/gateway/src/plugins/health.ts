@@ -24,27 +24,31 @@ export async function healthRoutes(
       runtime.checkDependencies(timeoutMs),
     ]);
     const failing = Object.entries(connectors).filter(([, check]) => check.status !== 'ok');
+    const reasons = failing.map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`);
+    const degraded: string[] = [];
+    const { redis, database } = dependencies;
     // Redis down makes the gateway slower, not broken, unless the rate limiter fails closed.
-    const redisDown = dependencies.redis?.status === 'error';
-    const redisBlocks =
-      redisDown && runtime.config.rateLimit.enabled && runtime.config.rateLimit.onStoreError === 'closed';
-    if (failing.length > 0 || redisBlocks) {
-      const reasons = failing.map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`);
-      if (redisBlocks)
-        reasons.push(`redis: ${dependencies.redis?.reason ?? 'unavailable'} (rate limiter fails closed)`);
+    if (redis?.status === 'error') {
+      const { rateLimit } = runtime.config;
+      if (rateLimit.enabled && rateLimit.onStoreError === 'closed') {
+        reasons.push(`redis: ${redis.reason ?? 'unavailable'} (rate limiter fails closed)`);
+      } else {
+        degraded.push(`redis: ${redis.reason ?? 'unavailable'} (limits per process, fail open)`);
+      }
+    }
+    // Without the database no API key can be checked; the audit trail alone only buffers.
+    if (database?.status === 'error') {
+      if (runtime.config.auth?.apiKeys.enabled)
+        reasons.push(`database: ${database.reason ?? 'unavailable'} (API keys)`);
+      else degraded.push(`database: ${database.reason ?? 'unavailable'} (audit rows buffered)`);
+    }
+    if (reasons.length > 0) {
       return reply
         .code(503)
         .send({ status: 'not_ready', reason: reasons.join('; '), connectors, dependencies });
     }
-    return {
-      status: redisDown ? 'degraded' : 'ready',
-      ...(redisDown
-        ? {
-            reason: `redis: ${dependencies.redis?.reason ?? 'unavailable'} (running uncached, limits fail open)`,
-          }
-        : {}),
-      connectors,
-      dependencies,
-    };
+    if (degraded.length > 0)
+      return { status: 'degraded', reason: degraded.join('; '), connectors, dependencies };
+    return { status: 'ready', connectors, dependencies };
   });
 }

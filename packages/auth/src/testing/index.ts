@@ -109,7 +109,12 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
   const issuer = `http://127.0.0.1:${address.port}`;
   const jwksUri = `${issuer}/jwks`;
 
-  const build = (claims: JWTPayload, signOptions: TestSignOptions, algorithm: string, kid: string): SignJWT => {
+  const build = (
+    claims: JWTPayload,
+    signOptions: TestSignOptions,
+    algorithm: string,
+    kid: string,
+  ): SignJWT => {
     const payload: JWTPayload = { iss: issuer, sub: 'user-1', aud: audience, ...claims };
     const header: JWTHeaderParameters = { ...signOptions.header, alg: algorithm, kid };
     const jwt = new SignJWT(payload).setProtectedHeader(header);
@@ -134,7 +139,8 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
       if (algorithm.startsWith('HS')) {
         return build(claims, signOptions, algorithm, kid).sign(randomBytes(32));
       }
-      if (algorithm !== alg) throw new Error(`This test issuer signs with ${alg}; start another for ${algorithm}.`);
+      if (algorithm !== alg)
+        throw new Error(`This test issuer signs with ${alg}; start another for ${algorithm}.`);
       return build(claims, signOptions, algorithm, kid).sign(current.privateKey);
     },
     async signWithUnknownKey(claims = {}, signOptions = {}) {
@@ -165,12 +171,10 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
 
 export interface MemoryApiKeyStore extends ApiKeyStore {
   /** Generates and stores a key; returns the full key (shown once) and its record. */
-  create(input: {
-    name: string;
-    scopes: string[];
-    expiresAt?: Date | null;
-    pepper?: string;
-  }): { key: string; record: StoredApiKey };
+  create(input: { name: string; scopes: string[]; expiresAt?: Date | null; pepper?: string }): {
+    key: string;
+    record: StoredApiKey;
+  };
   revoke(id: string, at?: Date): void;
   list(): StoredApiKey[];
   /** Every `touchLastUsed` call, in order. */

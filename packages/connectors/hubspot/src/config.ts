@@ -27,7 +27,9 @@ export const HubSpotConfig = z.object({
     .min(100)
     .max(60_000)
     .default(8000)
-    .describe('Timeout of each HubSpot request, in milliseconds (default 8000); the tool deadline also applies.'),
+    .describe(
+      'Timeout of each HubSpot request, in milliseconds (default 8000); the tool deadline also applies.',
+    ),
   maxAttempts: z
     .number()
     .int()
@@ -50,7 +52,7 @@ export const HubSpotConfig = z.object({
     .refine(isTimeZone, 'Pass an IANA time zone such as "Europe/Berlin".')
     .default('UTC')
     .describe(
-      "Time zone of the HubSpot account (IANA, default UTC): the daily API limit resets at midnight there, which " +
+      'Time zone of the HubSpot account (IANA, default UTC): the daily API limit resets at midnight there, which ' +
         'sets retryAfterMs of a DAILY rate limit.',
     ),
   portalId: z

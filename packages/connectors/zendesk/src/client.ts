@@ -208,9 +208,13 @@ function defaultError(error: ZendeskHttpError): ToolError {
     );
   }
   if (status === 409) {
-    return new ToolError('conflict', 'Zendesk reported a conflicting update; read the record again and retry.', {
-      cause: error,
-    });
+    return new ToolError(
+      'conflict',
+      'Zendesk reported a conflicting update; read the record again and retry.',
+      {
+        cause: error,
+      },
+    );
   }
   if (status >= 500) {
     return new ToolError(

@@ -21,7 +21,9 @@ export const ZendeskConfig = z
     email: z
       .email()
       .max(254)
-      .describe('Email of the Zendesk agent the API token acts as; comments and tickets are written as them.'),
+      .describe(
+        'Email of the Zendesk agent the API token acts as; comments and tickets are written as them.',
+      ),
     apiToken: secret(
       'Zendesk API token (Admin Center > Apps and integrations > Zendesk API), sent as Basic auth ' +
         '"{email}/token:{apiToken}". Must come from the environment.',

@@ -3,7 +3,15 @@ import { ToolError } from '@switchboard/kit';
 import type { z } from 'zod';
 import type { ZendeskClient, ZendeskHttpError } from './client.js';
 import { errorCodes, ticketUrl, zendeskRequest } from './client.js';
-import type { Comment, Person, TicketDetail, TicketSummary, ZOrganization, ZTicket, ZUser } from './schemas.js';
+import type {
+  Comment,
+  Person,
+  TicketDetail,
+  TicketSummary,
+  ZOrganization,
+  ZTicket,
+  ZUser,
+} from './schemas.js';
 import { ZComments, ZTicketSearch, ZTicketShow } from './schemas.js';
 
 /** What every operation needs: the client, the instance (for names in messages) and the signal. */
@@ -27,8 +35,8 @@ export interface TicketCriteria {
   requesterEmail?: string;
   /** Organization name or numeric id. */
   organization?: string;
-  status?: TicketStatus | 'unsolved';
-  priority?: TicketPriority;
+  status?: z.output<typeof TicketStatus> | 'unsolved';
+  priority?: z.output<typeof TicketPriority>;
   tag?: string;
   text?: string;
 }
@@ -39,7 +47,7 @@ export interface TicketCriteria {
  * inside text is searched as text, not as a filter).
  */
 export function queryValue(value: string): string {
-  const clean = value.replace(/["\u0000-\u001f]/g, ' ').trim();
+  const clean = value.replace(/["\p{Cc}]/gu, ' ').trim();
   return /^[\p{L}\p{N}][\p{L}\p{N}._@+-]*$/u.test(clean) ? clean : `"${clean.replace(/\s+/g, ' ')}"`;
 }
 
@@ -52,7 +60,7 @@ export function ticketQuery(criteria: TicketCriteria): string {
   if (criteria.priority !== undefined) terms.push(`priority:${criteria.priority}`);
   if (criteria.tag !== undefined) terms.push(`tags:${queryValue(criteria.tag)}`);
   for (const word of (criteria.text ?? '').split(/\s+/)) {
-    const value = word.replace(/["\u0000-\u001f]/g, '');
+    const value = word.replace(/["\p{Cc}]/gu, '');
     if (value !== '') terms.push(queryValue(value));
   }
   return terms.join(' ');
@@ -223,7 +231,10 @@ export function ticketNotFound(scope: Pick<Scope, 'instance'>, id: number): Tool
   );
 }
 
-export function toComment(comment: z.output<typeof ZComments>['comments'][number], users: ReadonlyMap<number, ZUser>): Comment {
+export function toComment(
+  comment: z.output<typeof ZComments>['comments'][number],
+  users: ReadonlyMap<number, ZUser>,
+): Comment {
   return {
     id: comment.id,
     author: person(comment.author_id == null ? undefined : users.get(comment.author_id)),
@@ -268,7 +279,8 @@ export async function loadTicket(
   const users = byId([...(shown.users ?? []), ...(page.users ?? [])]);
   const organizations = byId(shown.organizations);
   const ticket = toTicketSummary(scope, shown.ticket, users, organizations);
-  const org = shown.ticket.organization_id == null ? undefined : organizations.get(shown.ticket.organization_id);
+  const org =
+    shown.ticket.organization_id == null ? undefined : organizations.get(shown.ticket.organization_id);
   const requester = shown.ticket.requester_id == null ? undefined : users.get(shown.ticket.requester_id);
   return {
     detail: {

@@ -16,7 +16,14 @@ export function fingerprint(filters: Record<string, unknown>): string {
 }
 
 const SearchCursor = z
-  .object({ f: z.string(), o: z.number().int().min(1).max(SEARCH_WINDOW - 1) })
+  .object({
+    f: z.string(),
+    o: z
+      .number()
+      .int()
+      .min(1)
+      .max(SEARCH_WINDOW - 1),
+  })
   .strict();
 
 export function encodeSearchCursor(filters: string, offset: number): string {

@@ -104,7 +104,10 @@ export const TicketSummary = Ticket.extend({
     .optional()
     .describe('Ticket type, when set: question, incident, problem or task.'),
   requesterId: z.number().int().optional().describe('Zendesk user id of the requester.'),
-  organizationName: z.string().optional().describe('Name of the organization the ticket belongs to, when known.'),
+  organizationName: z
+    .string()
+    .optional()
+    .describe('Name of the organization the ticket belongs to, when known.'),
   assigned: z.boolean().describe('Whether an agent is assigned.'),
 }).describe('A Zendesk ticket.');
 export type TicketSummary = z.infer<typeof TicketSummary>;

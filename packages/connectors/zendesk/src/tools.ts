@@ -31,6 +31,7 @@ import {
   ZComment,
   ZOrganizationShow,
   ZTicketWrite,
+  type ZUser,
   ZUserList,
 } from './schemas.js';
 
@@ -43,7 +44,8 @@ export const MAX_PAGE = 100;
 type Ctx = ToolContext<ZendeskClient, ZendeskConfig>;
 const scopeOf = (ctx: Ctx): Scope => ({ client: ctx.client, instance: ctx.instance, signal: ctx.signal });
 
-const ticketId = (description: string) => z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe(description);
+const ticketId = (description: string) =>
+  z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe(description);
 const ticketTag = (id: number | string) => `zendesk:ticket:${id}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -77,7 +79,9 @@ export const searchTicketsTool = zendesk.tool({
       .describe(
         'Only tickets in this status; "unsolved" means new, open, pending or on hold. Omit for every status.',
       ),
-    priority: TicketPriority.optional().describe('Only tickets of this priority (low, normal, high, urgent).'),
+    priority: TicketPriority.optional().describe(
+      'Only tickets of this priority (low, normal, high, urgent).',
+    ),
     tag: z
       .string()
       .trim()
@@ -100,7 +104,9 @@ export const searchTicketsTool = zendesk.tool({
     total: z.number().int().describe('How many tickets match in all, as Zendesk counts them.'),
     truncated: z
       .boolean()
-      .describe(`True when more than ${SEARCH_WINDOW} tickets match: only the first ${SEARCH_WINDOW} can be paged.`),
+      .describe(
+        `True when more than ${SEARCH_WINDOW} tickets match: only the first ${SEARCH_WINDOW} can be paged.`,
+      ),
     note: z.string().optional().describe('Present when truncated: how to narrow the search.'),
     nextCursor: nextCursorOutput,
   }),
@@ -220,7 +226,8 @@ export const findUserTool = zendesk.tool({
         schema: ZOrganizationShow,
         signal: ctx.signal,
         // The organization may have been deleted since: the user is still worth returning.
-        onError: (error) => (error.status === 404 ? new ToolError('not_found', 'organization gone') : undefined),
+        onError: (error) =>
+          error.status === 404 ? new ToolError('not_found', 'organization gone') : undefined,
       }).catch((error: unknown) => {
         if (error instanceof ToolError && error.code === 'not_found') return undefined;
         throw error;
@@ -281,7 +288,12 @@ export const createTicketTool = zendesk.tool({
     'existing ticket use {tool:add_comment}.',
   input: z.object({
     subject: z.string().trim().min(1).max(150).describe('Ticket subject, one line.'),
-    body: z.string().trim().min(1).max(10_000).describe('The request, as the first public comment (plain text).'),
+    body: z
+      .string()
+      .trim()
+      .min(1)
+      .max(10_000)
+      .describe('The request, as the first public comment (plain text).'),
     requesterEmail: z.email().max(254).toLowerCase().describe('Email of the person the ticket is for.'),
     requesterName: z
       .string()
@@ -310,7 +322,11 @@ export const createTicketTool = zendesk.tool({
   output: z.object({ ticket: TicketSummary.describe('The ticket created.') }),
   scopes: WRITE,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  invalidates: (input, output) => ['zendesk:tickets', ticketTag(output.ticket.id), `zendesk:user:${input.requesterEmail}`],
+  invalidates: (input, output) => [
+    'zendesk:tickets',
+    ticketTag(output.ticket.id),
+    `zendesk:user:${input.requesterEmail}`,
+  ],
   timeoutMs: 15_000,
   async handler(input, ctx) {
     const created = await zendeskRequest(ctx.client, {
@@ -333,10 +349,11 @@ export const createTicketTool = zendesk.tool({
       signal: ctx.signal,
       onError: refusedWrite(ctx, 'The new ticket'),
     });
-    const requester = new Map([
-      [created.ticket.requester_id ?? 0, { id: created.ticket.requester_id ?? 0, email: input.requesterEmail }],
-    ]);
-    return { ticket: toTicketSummary(ctx, created.ticket, requester) };
+    // The answer names the requester by id only; we know their email, since we sent it.
+    const requesterId = created.ticket.requester_id;
+    const users = new Map<number, ZUser>();
+    if (requesterId != null) users.set(requesterId, { id: requesterId, email: input.requesterEmail });
+    return { ticket: toTicketSummary(ctx, created.ticket, users) };
   },
 });
 

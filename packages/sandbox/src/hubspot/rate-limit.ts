@@ -65,6 +65,7 @@ export class RateLimiter {
       this.day = day;
       this.usedToday = 0;
     }
-    while (this.window.length > 0 && (this.window[0] ?? now) <= now - this.options.windowMs) this.window.shift();
+    while (this.window.length > 0 && (this.window[0] ?? now) <= now - this.options.windowMs)
+      this.window.shift();
   }
 }

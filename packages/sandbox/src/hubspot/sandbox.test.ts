@@ -28,7 +28,10 @@ describe('HubSpot sandbox', () => {
     call(`/crm/v3/objects/${type}/search`, { method: 'POST', body: JSON.stringify(body) });
 
   it('points the connector configuration at itself', () => {
-    expect(hubspotSandboxConfig(sandbox)).toEqual({ accessToken: sandbox.accessToken, basePath: sandbox.url });
+    expect(hubspotSandboxConfig(sandbox)).toEqual({
+      accessToken: sandbox.accessToken,
+      basePath: sandbox.url,
+    });
   });
 
   it("refuses a bad token with 401 and HubSpot's error body, without counting it", async () => {
@@ -61,13 +64,20 @@ describe('HubSpot sandbox', () => {
         {
           filters: [
             { propertyName: 'email', operator: 'CONTAINS_TOKEN', value: '*@fjordoutdoor.no' },
-            { propertyName: 'associations.company', operator: 'EQ', value: fjord.presence.hubspot?.companyId },
+            {
+              propertyName: 'associations.company',
+              operator: 'EQ',
+              value: fjord.presence.hubspot?.companyId,
+            },
           ],
         },
       ],
       properties: ['email'],
     });
-    const body = (await response.json()) as { total: number; results: Array<{ properties: { email: string } }> };
+    const body = (await response.json()) as {
+      total: number;
+      results: Array<{ properties: { email: string } }>;
+    };
     const expected = dataset.hubspot.contacts.filter(
       (c) => c.email === HERO_EMAILS.everywhere || c.customerKey === fjord.key,
     );
@@ -162,7 +172,9 @@ describe('HubSpot sandbox', () => {
     sandbox.resetRateLimits();
     const company = findCustomer(dataset, HERO.hubspotAndOdooOnly).presence.hubspot?.companyId ?? '';
     const contacts = dataset.hubspot.contacts.filter((c) => c.companyId === company);
-    const first = (await (await call(`/crm/v4/objects/companies/${company}/associations/contacts?limit=1`)).json()) as {
+    const first = (await (
+      await call(`/crm/v4/objects/companies/${company}/associations/contacts?limit=1`)
+    ).json()) as {
       results: Array<{ toObjectId: number; associationTypes: Array<{ typeId: number }> }>;
       paging?: { next: { after: string } };
     };
@@ -175,7 +187,10 @@ describe('HubSpot sandbox', () => {
       body: JSON.stringify({
         properties: { hs_note_body: 'Called about winter line', hs_timestamp: new Date().toISOString() },
         associations: [
-          { to: { id: company }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 190 }] },
+          {
+            to: { id: company },
+            types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 190 }],
+          },
         ],
       }),
     });

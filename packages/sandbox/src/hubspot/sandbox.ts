@@ -4,7 +4,7 @@ import { resolveAsOf } from '../dataset/dates.js';
 import { demoDataset } from '../dataset/generate.js';
 import type { Dataset } from '../dataset/types.js';
 import { type SandboxServer, startSandboxServer } from '../http/server.js';
-import { type RateLimitPolicy, RateLimiter } from './rate-limit.js';
+import { RateLimiter, type RateLimitPolicy } from './rate-limit.js';
 import { parseSearchRequest, runSearch, SearchValidationError } from './search.js';
 import {
   DEFAULT_PIPELINE_STAGES,
@@ -41,7 +41,9 @@ export interface HubSpotSandboxOptions {
   random?: () => number;
 }
 
-export interface RateLimitRule {
+export type HubSpotRateLimitPolicy = RateLimitPolicy;
+
+export interface HubSpotRateLimitRule {
   policy: RateLimitPolicy;
   /** Applies to requests whose path starts with this (default: every request). */
   pathPrefix?: string;
@@ -59,7 +61,7 @@ export interface HubSpotSandbox {
   readonly portalId: number;
   readonly store: HubSpotStore;
   /** Forces 429s of either policy, HubSpot's body and headers included. */
-  injectRateLimit(rule: RateLimitRule): void;
+  injectRateLimit(rule: HubSpotRateLimitRule): void;
   /** Removes forced 429s and zeroes both counters. */
   resetRateLimits(): void;
   close(): Promise<void>;
@@ -128,7 +130,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     dailyLimit: options.dailyLimit ?? 625_000,
     now,
   });
-  let forced: RateLimitRule[] = [];
+  let forced: HubSpotRateLimitRule[] = [];
 
   const rateLimitHeaders = (reply: FastifyReply): FastifyReply => {
     const state = limiter.state();
@@ -153,14 +155,23 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
       .code(404)
       .type(JSON_TYPE)
       .send(
-        errorBody('Object not found.  objectId are usually numeric.', 'OBJECT_NOT_FOUND', { context: { id: [id] } }),
+        errorBody('Object not found.  objectId are usually numeric.', 'OBJECT_NOT_FOUND', {
+          context: { id: [id] },
+        }),
       );
 
   const validation = (reply: FastifyReply, message: string, extra: Record<string, unknown> = {}) =>
-    reply.code(400).type(JSON_TYPE).send(errorBody(message, 'VALIDATION_ERROR', extra));
+    reply
+      .code(400)
+      .type(JSON_TYPE)
+      .send(errorBody(message, 'VALIDATION_ERROR', extra));
 
   /** The object type of a path segment, or a 400 as HubSpot answers an unknown one. */
-  const objectType = (request: FastifyRequest, reply: FastifyReply, name = 'type'): ObjectType | undefined => {
+  const objectType = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name = 'type',
+  ): ObjectType | undefined => {
     const raw = param(request, name);
     if (isObjectType(raw)) return raw;
     void validation(reply, `Unable to infer object type from: ${raw}`);
@@ -293,7 +304,9 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
           ),
         };
       }
-      return reply.type(JSON_TYPE).send(Object.keys(associations).length > 0 ? { ...view, associations } : view);
+      return reply
+        .type(JSON_TYPE)
+        .send(Object.keys(associations).length > 0 ? { ...view, associations } : view);
     });
 
     app.post('/crm/v3/objects/notes', async (request, reply) => {
@@ -318,12 +331,18 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
           (candidate) => unlabeledTypeId('notes', candidate) === typeId,
         );
         if (target === undefined || store.get(target, toId) === undefined) {
-          return validation(reply, `One or more associations are invalid: no object ${toId} for association type ${typeId}.`);
+          return validation(
+            reply,
+            `One or more associations are invalid: no object ${toId} for association type ${typeId}.`,
+          );
         }
         targets.push({ type: target, id: toId });
       }
       const note = store.createNote(noteProperties, targets, new Date());
-      return reply.code(201).type(JSON_TYPE).send(store.view(note, Object.keys(noteProperties)));
+      return reply
+        .code(201)
+        .type(JSON_TYPE)
+        .send(store.view(note, Object.keys(noteProperties)));
     });
 
     app.patch('/crm/v3/objects/deals/:id', async (request, reply) => {
@@ -332,7 +351,8 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
       if (deal === undefined) return notFound(reply, id);
       const properties = asRecord(asRecord(request.body).properties);
       const update: Record<string, string | null> = {};
-      for (const [key, value] of Object.entries(properties)) update[key] = value === null ? null : String(value);
+      for (const [key, value] of Object.entries(properties))
+        update[key] = value === null ? null : String(value);
       const pipeline = update.pipeline ?? deal.properties.pipeline;
       if (pipeline !== 'default') {
         return validation(reply, `Property values were not valid: pipeline ${pipeline} does not exist.`);
@@ -361,7 +381,8 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
       const limitRaw = Number(queryValue(request, 'limit') ?? 500);
       const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 500) : 500;
       const afterRaw = queryValue(request, 'after');
-      const offset = typeof afterRaw === 'string' ? Number(Buffer.from(afterRaw, 'base64url').toString('utf8')) : 0;
+      const offset =
+        typeof afterRaw === 'string' ? Number(Buffer.from(afterRaw, 'base64url').toString('utf8')) : 0;
       if (!Number.isInteger(offset) || offset < 0) return validation(reply, 'Invalid paging cursor: after.');
       const edges = store.associations(type, id, toType);
       const page = edges.slice(offset, offset + limit);

@@ -56,7 +56,11 @@ const record = (value: unknown): Record<string, unknown> | undefined =>
     : undefined;
 
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 
 function isOperator(value: unknown): value is Operator {
   return typeof value === 'string' && (OPERATORS as readonly string[]).includes(value);
@@ -75,7 +79,8 @@ export function parseSearchRequest(body: unknown): SearchRequest {
   let total = 0;
   const filterGroups = groups.map((group, groupIndex) => {
     const filters = record(group)?.filters;
-    if (!Array.isArray(filters)) throw new SearchValidationError(`filterGroups[${groupIndex}].filters is required.`);
+    if (!Array.isArray(filters))
+      throw new SearchValidationError(`filterGroups[${groupIndex}].filters is required.`);
     if (filters.length > MAX_FILTERS_PER_GROUP) {
       throw new SearchValidationError(
         `Too many filters in filterGroups[${groupIndex}]: ${filters.length}. A filter group may have at most ${MAX_FILTERS_PER_GROUP} filters.`,
@@ -100,19 +105,27 @@ export function parseSearchRequest(body: unknown): SearchRequest {
       if (values !== undefined) parsed.values = values;
       const needsValue = !['HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'IN', 'NOT_IN'].includes(operator);
       if (needsValue && value === undefined) {
-        throw new SearchValidationError(`Filter on ${propertyName} with operator ${operator} requires a value.`);
+        throw new SearchValidationError(
+          `Filter on ${propertyName} with operator ${operator} requires a value.`,
+        );
       }
       if ((operator === 'IN' || operator === 'NOT_IN') && (values === undefined || values.length === 0)) {
-        throw new SearchValidationError(`Filter on ${propertyName} with operator ${operator} requires values.`);
+        throw new SearchValidationError(
+          `Filter on ${propertyName} with operator ${operator} requires values.`,
+        );
       }
       if (operator === 'BETWEEN' && highValue === undefined) {
-        throw new SearchValidationError(`Filter on ${propertyName} with operator BETWEEN requires a highValue.`);
+        throw new SearchValidationError(
+          `Filter on ${propertyName} with operator BETWEEN requires a highValue.`,
+        );
       }
       return parsed;
     });
   });
   if (total > MAX_FILTERS_TOTAL) {
-    throw new SearchValidationError(`Too many filters: ${total}. A search may have at most ${MAX_FILTERS_TOTAL}.`);
+    throw new SearchValidationError(
+      `Too many filters: ${total}. A search may have at most ${MAX_FILTERS_TOTAL}.`,
+    );
   }
 
   const limitRaw = input.limit ?? 10;
@@ -122,7 +135,8 @@ export function parseSearchRequest(body: unknown): SearchRequest {
   }
   const afterText = text(input.after) ?? '0';
   const after = /^\d+$/.test(afterText) ? Number(afterText) : Number.NaN;
-  if (!Number.isInteger(after)) throw new SearchValidationError('after must be a paging cursor from a previous page.');
+  if (!Number.isInteger(after))
+    throw new SearchValidationError('after must be a paging cursor from a previous page.');
 
   // Sorts come as objects ({propertyName, direction}) or, from typed clients, as "prop" / "-prop".
   const sortsRaw = Array.isArray(input.sorts) ? input.sorts : [];
@@ -131,7 +145,10 @@ export function parseSearchRequest(body: unknown): SearchRequest {
       return { propertyName: sort.replace(/^-/, ''), descending: sort.startsWith('-') };
     }
     const object = record(sort) ?? {};
-    return { propertyName: text(object.propertyName) ?? 'hs_object_id', descending: object.direction === 'DESCENDING' };
+    return {
+      propertyName: text(object.propertyName) ?? 'hs_object_id',
+      descending: object.direction === 'DESCENDING',
+    };
   });
   const properties = Array.isArray(input.properties)
     ? input.properties.filter((p): p is string => typeof p === 'string')
@@ -143,7 +160,11 @@ export function parseSearchRequest(body: unknown): SearchRequest {
   return request;
 }
 
-const words = (value: string): string[] => value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (value: string): string[] =>
+  value
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 /** `*` wildcards inside a CONTAINS_TOKEN value. */
 function tokenMatches(pattern: string, value: string): boolean {
@@ -245,9 +266,12 @@ export function runSearch(store: HubSpotStore, type: ObjectType, request: Search
   const matching = store.all(type).filter((object) => {
     if (request.query !== undefined && !matchesQuery(object, request.query)) return false;
     if (request.filterGroups.length === 0) return true;
-    return request.filterGroups.some((group) => group.every((filter) => matchesFilter(store, object, filter)));
+    return request.filterGroups.some((group) =>
+      group.every((filter) => matchesFilter(store, object, filter)),
+    );
   });
-  const sorts = request.sorts.length > 0 ? request.sorts : [{ propertyName: 'hs_object_id', descending: false }];
+  const sorts =
+    request.sorts.length > 0 ? request.sorts : [{ propertyName: 'hs_object_id', descending: false }];
   matching.sort((a, b) => {
     for (const sort of sorts) {
       const x = a.properties[sort.propertyName];

@@ -259,7 +259,13 @@ export class HubSpotStore {
   }
 
   /** Stores both directions; `primary` adds HubSpot's "Primary" label where the pair has one. */
-  private associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, primary: boolean) {
+  private associate(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    primary: boolean,
+  ) {
     this.addEdge(fromType, fromId, toType, toId, primary);
     this.addEdge(toType, toId, fromType, fromId, primary);
   }

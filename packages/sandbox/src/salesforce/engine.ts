@@ -1,6 +1,4 @@
 import { salesforceId18 } from '../dataset/ids.js';
-import type { Condition, FieldRef, Literal, OrderItem, SoqlQuery } from './soql.js';
-import { parseSoql, SoqlError } from './soql.js';
 import type { FieldDef, FieldValue, ObjectDef, Row } from './schema.js';
 import {
   findField,
@@ -14,6 +12,8 @@ import {
   objectForId,
   STAGE_PROBABILITY,
 } from './schema.js';
+import type { Condition, FieldRef, Literal, OrderItem, SoqlQuery } from './soql.js';
+import { parseSoql, SoqlError } from './soql.js';
 
 /**
  * The emulator's records and the query engine over them: compiles a parsed SOQL statement against
@@ -78,7 +78,10 @@ export class RecordStore {
   update(object: ObjectDef, id: string, changes: Row): void {
     const current = this.get(id, object.name);
     if (current === undefined) throw new Error(`no ${object.name} ${id}`);
-    const next = this.derive(object, { ...current, ...changes, LastModifiedDate: sfDateTime(this.now()) });
+    const merged: Row = { ...current, ...changes, LastModifiedDate: sfDateTime(this.now()) };
+    // As in Salesforce: a new stage brings its default probability unless one is given.
+    if ('StageName' in changes && !('Probability' in changes)) merged.Probability = null;
+    const next = this.derive(object, merged);
     const key = current.Id;
     if (typeof key === 'string') this.table(object.name).set(key, next);
   }
@@ -87,7 +90,9 @@ export class RecordStore {
   private derive(object: ObjectDef, row: Row): Row {
     const next = { ...row };
     if (object.name === 'Contact' || object.name === 'User') {
-      next.Name = [next.FirstName, next.LastName].filter((part) => typeof part === 'string' && part).join(' ');
+      next.Name = [next.FirstName, next.LastName]
+        .filter((part) => typeof part === 'string' && part)
+        .join(' ');
     }
     if (object.name === 'Opportunity' && typeof next.StageName === 'string') {
       next.IsClosed = next.StageName.startsWith('Closed');
@@ -142,7 +147,11 @@ function resolveField(object: ObjectDef, ref: FieldRef): ResolvedField {
   const path: string[] = [];
   const parts = [...ref.path];
   // `SELECT Account.Name FROM Account`: a leading object name qualifies the field.
-  if (parts.length > 1 && parts[0]?.toLowerCase() === object.name.toLowerCase() && !findRelationship(object, parts[0])) {
+  if (
+    parts.length > 1 &&
+    parts[0]?.toLowerCase() === object.name.toLowerCase() &&
+    !findRelationship(object, parts[0])
+  ) {
     parts.shift();
   }
   for (let index = 0; index < parts.length; index += 1) {
@@ -155,7 +164,10 @@ function resolveField(object: ObjectDef, ref: FieldRef): ResolvedField {
       const target = findObject(previous?.referenceTo?.[0] ?? '');
       const def = common && target ? findField(target, common) : undefined;
       if (!last || def === undefined) {
-        throw new SoqlError('INVALID_FIELD', `No such column '${name}' on the polymorphic relationship ${path.join('.')}.`);
+        throw new SoqlError(
+          'INVALID_FIELD',
+          `No such column '${name}' on the polymorphic relationship ${path.join('.')}.`,
+        );
       }
       path.push(def.name);
       return { hops, field: def, path };
@@ -178,7 +190,8 @@ function resolveField(object: ObjectDef, ref: FieldRef): ResolvedField {
         `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`,
       );
     }
-    if (hops.length >= 5) throw new SoqlError('MALFORMED_QUERY', 'A field path may follow at most 5 relationships.');
+    if (hops.length >= 5)
+      throw new SoqlError('MALFORMED_QUERY', 'A field path may follow at most 5 relationships.');
     hops.push(relation);
     path.push(relation.relationshipName ?? name);
     const targets = relation.referenceTo ?? [];
@@ -187,7 +200,7 @@ function resolveField(object: ObjectDef, ref: FieldRef): ResolvedField {
   throw new SoqlError('MALFORMED_QUERY', 'Empty field path.');
 }
 
-function valueOf(store: RecordStore, row: Row, resolved: ResolvedField): FieldValue {
+function fieldValueOf(store: RecordStore, row: Row, resolved: ResolvedField): FieldValue {
   let current: Row | undefined = row;
   for (const hop of resolved.hops) {
     const id: FieldValue | undefined = current?.[hop.name];
@@ -282,7 +295,12 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$
 
 type Predicate = (row: Row) => boolean;
 
-function compileCondition(store: RecordStore, object: ObjectDef, condition: Condition, today: Date): Predicate {
+function compileCondition(
+  store: RecordStore,
+  object: ObjectDef,
+  condition: Condition,
+  today: Date,
+): Predicate {
   switch (condition.kind) {
     case 'and': {
       const parts = condition.operands.map((operand) => compileCondition(store, object, operand, today));
@@ -307,7 +325,7 @@ function compileCondition(store: RecordStore, object: ObjectDef, condition: Cond
       if (condition.value.kind !== 'string') throw typeError(resolved.field, 'string');
       const regex = likeRegex(condition.value.pattern);
       return (row) => {
-        const value = valueOf(store, row, resolved);
+        const value = fieldValueOf(store, row, resolved);
         return value !== null && regex.test(String(value));
       };
     }
@@ -315,7 +333,7 @@ function compileCondition(store: RecordStore, object: ObjectDef, condition: Cond
       const resolved = resolveField(object, condition.field);
       const keys = condition.values.map((value) => literalKey(resolved.field, value, today));
       return (row) => {
-        const key = fieldKey(resolved.field, valueOf(store, row, resolved));
+        const key = fieldKey(resolved.field, fieldValueOf(store, row, resolved));
         const found = keys.some((candidate) =>
           candidate === null || key === null ? candidate === key : compareKeys(key, candidate) === 0,
         );
@@ -334,14 +352,12 @@ function compileCondition(store: RecordStore, object: ObjectDef, condition: Cond
       }
       // Relative dates on a datetime field compare the UTC day of the value.
       const byDay = resolved.field.type === 'datetime' && condition.value.kind === 'relativeDate';
-      const dayLiteral = byDay ? literalKey({ ...resolved.field, type: 'date' }, condition.value, today) : null;
+      const dayLiteral = byDay
+        ? literalKey({ ...resolved.field, type: 'date' }, condition.value, today)
+        : null;
       return (row) => {
-        const raw = valueOf(store, row, resolved);
-        const key = byDay
-          ? raw === null
-            ? null
-            : String(raw).slice(0, 10)
-          : fieldKey(resolved.field, raw);
+        const raw = fieldValueOf(store, row, resolved);
+        const key = byDay ? (raw === null ? null : String(raw).slice(0, 10)) : fieldKey(resolved.field, raw);
         const target = byDay ? dayLiteral : literal;
         if (target === null || key === null) {
           if (op === '=') return key === target;
@@ -378,8 +394,8 @@ function compileOrder(store: RecordStore, object: ObjectDef, items: OrderItem[])
   });
   return (a: Row, b: Row): number => {
     for (const item of resolved) {
-      const left = fieldKey(item.field.field, valueOf(store, a, item.field));
-      const right = fieldKey(item.field.field, valueOf(store, b, item.field));
+      const left = fieldKey(item.field.field, fieldValueOf(store, a, item.field));
+      const right = fieldKey(item.field.field, fieldValueOf(store, b, item.field));
       if (left === null || right === null) {
         if (left === right) continue;
         const nullFirst = item.nulls === 'FIRST' ? -1 : 1;
@@ -458,7 +474,8 @@ export function compileParsed(store: RecordStore, query: SoqlQuery, version: str
   const seen = new Set<string>();
   for (const resolved of fields) {
     const key = resolved.path.join('.').toLowerCase();
-    if (seen.has(key)) throw new SoqlError('MALFORMED_QUERY', `duplicate field selected: ${resolved.path.join('.')}`);
+    if (seen.has(key))
+      throw new SoqlError('MALFORMED_QUERY', `duplicate field selected: ${resolved.path.join('.')}`);
     seen.add(key);
   }
   const today = new Date(Math.floor(store.now().getTime() / MS_PER_DAY) * MS_PER_DAY);

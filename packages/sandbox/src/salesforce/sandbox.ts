@@ -6,7 +6,17 @@ import type { Dataset } from '../dataset/types.js';
 import { type SandboxServer, startSandboxServer } from '../http/server.js';
 import { attributes, compileQuery, type JsonRecord, type RecordStore, sfDateTime } from './engine.js';
 import type { FieldDef, FieldValue, ObjectDef, Row } from './schema.js';
-import { describeObject, findField, findObject, isIdType, isNumberType, isSalesforceId, isTextType, OBJECTS, objectForId } from './schema.js';
+import {
+  describeObject,
+  findField,
+  findObject,
+  isIdType,
+  isNumberType,
+  isSalesforceId,
+  isTextType,
+  OBJECTS,
+  objectForId,
+} from './schema.js';
 import { seedStore } from './seed.js';
 import { SoqlError } from './soql.js';
 import { runSearch } from './sosl.js';
@@ -70,7 +80,8 @@ const MAX_BATCH = 2000;
 
 type SfError = { message: string; errorCode: string; fields?: string[] };
 
-const sendErrors = (reply: FastifyReply, status: number, errors: SfError[]) => reply.code(status).send(errors);
+const sendErrors = (reply: FastifyReply, status: number, errors: SfError[]) =>
+  reply.code(status).send(errors);
 
 const NOT_FOUND: SfError = { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' };
 
@@ -79,7 +90,9 @@ interface Cursor {
   createdAt: number;
 }
 
-export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
+export async function startSalesforceSandbox(
+  options: SalesforceSandboxOptions = {},
+): Promise<SalesforceSandbox> {
   const dataset = options.dataset ?? demoDataset();
   const asOf = resolveAsOf(options.asOf);
   const now = options.now ?? (() => new Date());
@@ -162,10 +175,14 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
     const expiry = token === undefined ? undefined : tokens.get(token);
     if (expiry === undefined || expiry <= clock() || revoked) {
-      return sendErrors(reply, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+      return sendErrors(reply, 401, [
+        { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+      ]);
     }
     if (usage() >= dailyApiLimit) {
-      return sendErrors(reply, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+      return sendErrors(reply, 403, [
+        { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+      ]);
     }
     calls.push(clock());
   }
@@ -192,7 +209,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
         const version = versionOf(request) ?? '';
         const q = queryParam(request, 'q');
         if (q === undefined || q.trim() === '') {
-          return sendErrors(reply, 400, [{ errorCode: 'MALFORMED_QUERY', message: 'A query string has to be specified' }]);
+          return sendErrors(reply, 400, [
+            { errorCode: 'MALFORMED_QUERY', message: 'A query string has to be specified' },
+          ]);
         }
         let rows: JsonRecord[];
         try {
@@ -209,7 +228,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
         const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(locator);
         const cursor = match ? cursors.get(match[1] ?? '') : undefined;
         if (match === null || cursor === undefined) {
-          return sendErrors(reply, 400, [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
+          return sendErrors(reply, 400, [
+            { errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' },
+          ]);
         }
         return page(version, cursor.rows, Number(match[2]), batchSize(request), match[1]);
       });
@@ -218,7 +239,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
         const version = versionOf(request) ?? '';
         const q = queryParam(request, 'q');
         if (q === undefined) {
-          return sendErrors(reply, 400, [{ errorCode: 'MALFORMED_SEARCH', message: 'No search term found.' }]);
+          return sendErrors(reply, 400, [
+            { errorCode: 'MALFORMED_SEARCH', message: 'No search term found.' },
+          ]);
         }
         try {
           return runSearch(store, q, version);
@@ -257,7 +280,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
           const def = findField(object, name.trim());
           if (def === undefined) {
             return sendErrors(reply, 400, [
-              { errorCode: 'INVALID_FIELD', message: `No such column '${name.trim()}' on sobject of type ${object.name}` },
+              {
+                errorCode: 'INVALID_FIELD',
+                message: `No such column '${name.trim()}' on sobject of type ${object.name}`,
+              },
             ]);
           }
           wanted.push(def);
@@ -292,7 +318,13 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     });
   }
 
-  function page(version: string, rows: JsonRecord[], offset: number, size: number, existing: string | undefined) {
+  function page(
+    version: string,
+    rows: JsonRecord[],
+    offset: number,
+    size: number,
+    existing: string | undefined,
+  ) {
     const end = Math.min(rows.length, offset + size);
     const done = end >= rows.length;
     let queryId = existing;
@@ -317,9 +349,15 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       apiRoutes(app);
     },
     serverError: (reply) =>
-      reply.code(500).send([{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred. Please try again.' }]),
+      reply
+        .code(500)
+        .send([
+          { errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred. Please try again.' },
+        ]),
     rateLimited: (reply) =>
-      reply.code(403).send([{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]),
+      reply
+        .code(403)
+        .send([{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]),
   });
   baseUrl = server.url;
 
@@ -394,7 +432,8 @@ function batchSize(request: FastifyRequest): number {
 }
 
 function soqlFailure(reply: FastifyReply, error: unknown) {
-  if (error instanceof SoqlError) return sendErrors(reply, 400, [{ message: error.message, errorCode: error.errorCode }]);
+  if (error instanceof SoqlError)
+    return sendErrors(reply, 400, [{ message: error.message, errorCode: error.errorCode }]);
   throw error;
 }
 
@@ -411,7 +450,9 @@ function validateWrite(
   mode: 'create' | 'update',
 ): { row: Row } | { errors: SfError[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { errors: [{ errorCode: 'JSON_PARSER_ERROR', message: 'The request body must be a JSON object.' }] };
+    return {
+      errors: [{ errorCode: 'JSON_PARSER_ERROR', message: 'The request body must be a JSON object.' }],
+    };
   }
   const row: Row = {};
   const errors: SfError[] = [];
@@ -419,7 +460,10 @@ function validateWrite(
     if (name === 'attributes') continue;
     const def = findField(object, name);
     if (def === undefined) {
-      errors.push({ errorCode: 'INVALID_FIELD', message: `No such column '${name}' on sobject of type ${object.name}` });
+      errors.push({
+        errorCode: 'INVALID_FIELD',
+        message: `No such column '${name}' on sobject of type ${object.name}`,
+      });
       continue;
     }
     if (mode === 'create' ? !def.createable : !def.updateable) {
@@ -454,7 +498,9 @@ function validateWrite(
 }
 
 function checkValue(store: RecordStore, def: FieldDef, value: unknown): FieldValue | { error: SfError } {
-  const bad = (message: string, errorCode = 'JSON_PARSER_ERROR') => ({ error: { errorCode, message, fields: [def.name] } });
+  const bad = (message: string, errorCode = 'JSON_PARSER_ERROR') => ({
+    error: { errorCode, message, fields: [def.name] },
+  });
   if (value === null) {
     return def.nillable ? null : bad(`Required fields are missing: [${def.name}]`, 'REQUIRED_FIELD_MISSING');
   }
@@ -471,21 +517,31 @@ function checkValue(store: RecordStore, def: FieldDef, value: unknown): FieldVal
   }
   if (def.picklist !== undefined) {
     if (typeof value !== 'string' || !def.picklist.includes(value)) {
-      return bad(`${def.label}: bad value for restricted picklist field: ${String(value)}`, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+      return bad(
+        `${def.label}: bad value for restricted picklist field: ${String(value)}`,
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+      );
     }
     return value;
   }
   if (isTextType(def.type)) {
-    if (typeof value !== 'string') return bad(`Cannot deserialize instance of string from ${typeof value} value`);
+    if (typeof value !== 'string')
+      return bad(`Cannot deserialize instance of string from ${typeof value} value`);
     if (value.length > (def.type === 'textarea' ? 32_000 : 255)) {
-      return bad(`${def.label}: data value too large: ${value.slice(0, 20)}... (max length=255)`, 'STRING_TOO_LONG');
+      return bad(
+        `${def.label}: data value too large: ${value.slice(0, 20)}... (max length=255)`,
+        'STRING_TOO_LONG',
+      );
     }
     return value;
   }
   if (isNumberType(def.type)) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : bad(`Cannot deserialize instance of ${def.type}`);
+    return typeof value === 'number' && Number.isFinite(value)
+      ? value
+      : bad(`Cannot deserialize instance of ${def.type}`);
   }
-  if (def.type === 'boolean') return typeof value === 'boolean' ? value : bad('Cannot deserialize instance of boolean');
+  if (def.type === 'boolean')
+    return typeof value === 'boolean' ? value : bad('Cannot deserialize instance of boolean');
   if (def.type === 'date') {
     return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
       ? value

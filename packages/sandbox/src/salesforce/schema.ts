@@ -48,7 +48,14 @@ export interface ObjectDef {
   fields: readonly FieldDef[];
 }
 
-const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['string', 'textarea', 'email', 'url', 'phone', 'picklist']);
+const TEXT_TYPES: ReadonlySet<FieldType> = new Set([
+  'string',
+  'textarea',
+  'email',
+  'url',
+  'phone',
+  'picklist',
+]);
 const NUMBER_TYPES: ReadonlySet<FieldType> = new Set(['int', 'double', 'currency', 'percent']);
 
 export const isTextType = (type: FieldType) => TEXT_TYPES.has(type);
@@ -114,7 +121,13 @@ export const STAGE_PROBABILITY: Record<string, number> = {
   'Closed Lost': 0,
 };
 
-export const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
+export const TASK_STATUSES = [
+  'Not Started',
+  'In Progress',
+  'Completed',
+  'Waiting on someone else',
+  'Deferred',
+];
 
 export const OBJECTS: readonly ObjectDef[] = [
   {
@@ -188,7 +201,12 @@ export const OBJECTS: readonly ObjectDef[] = [
       field('StageName', 'picklist', { picklist: OPPORTUNITY_STAGES, nillable: false, label: 'Stage' }),
       field('Probability', 'percent'),
       field('CloseDate', 'date', { nillable: false }),
-      field('IsClosed', 'boolean', { createable: false, updateable: false, nillable: false, label: 'Closed' }),
+      field('IsClosed', 'boolean', {
+        createable: false,
+        updateable: false,
+        nillable: false,
+        label: 'Closed',
+      }),
       field('IsWon', 'boolean', { createable: false, updateable: false, nillable: false, label: 'Won' }),
       field('Description', 'textarea'),
       owner(),
@@ -205,9 +223,17 @@ export const OBJECTS: readonly ObjectDef[] = [
       field('Subject', 'string'),
       field('Description', 'textarea', { label: 'Comments' }),
       field('Status', 'picklist', { picklist: TASK_STATUSES, nillable: false, defaultValue: 'Not Started' }),
-      field('Priority', 'picklist', { picklist: ['High', 'Normal', 'Low'], nillable: false, defaultValue: 'Normal' }),
+      field('Priority', 'picklist', {
+        picklist: ['High', 'Normal', 'Low'],
+        nillable: false,
+        defaultValue: 'Normal',
+      }),
       field('Type', 'picklist', { picklist: ['Call', 'Email', 'Meeting', 'Other'] }),
-      field('TaskSubtype', 'picklist', { picklist: ['Task', 'Email', 'Call'], defaultValue: 'Task', updateable: false }),
+      field('TaskSubtype', 'picklist', {
+        picklist: ['Task', 'Email', 'Call'],
+        defaultValue: 'Task',
+        updateable: false,
+      }),
       field('ActivityDate', 'date', { label: 'Due Date Only' }),
       field('WhatId', 'reference', {
         referenceTo: ['Account', 'Opportunity'],

@@ -15,7 +15,11 @@ function objectDef(name: string): ObjectDef {
  * Loads the dataset's Salesforce records (plus the seller's staff as users and one integration
  * user) into a fresh store. Returns the store and the integration user's id.
  */
-export function seedStore(dataset: Dataset, asOf: Date, now: () => Date): { store: RecordStore; integrationUserId: string } {
+export function seedStore(
+  dataset: Dataset,
+  asOf: Date,
+  now: () => Date,
+): { store: RecordStore; integrationUserId: string } {
   const { salesforce } = dataset;
   const pod = salesforce.organizationId.slice(3, 5);
   const store = new RecordStore(now, pod);

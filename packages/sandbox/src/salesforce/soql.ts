@@ -352,11 +352,13 @@ function parseLiteral(stream: TokenStream): Literal {
     case 'datetime':
       return { kind: 'datetime', value: token.value };
     case 'ident': {
-      if (token.upper === 'TRUE' || token.upper === 'FALSE') return { kind: 'boolean', value: token.upper === 'TRUE' };
+      if (token.upper === 'TRUE' || token.upper === 'FALSE')
+        return { kind: 'boolean', value: token.upper === 'TRUE' };
       if (token.upper === 'NULL') return { kind: 'null' };
       const relative = RELATIVE_DATES[token.upper];
       if (relative !== undefined) return { kind: 'relativeDate', offsetDays: relative };
-      if (stream.isPunct('(')) throw malformed(`Functions such as ${token.text}() are not supported by the Salesforce sandbox.`);
+      if (stream.isPunct('('))
+        throw malformed(`Functions such as ${token.text}() are not supported by the Salesforce sandbox.`);
       throw unexpected(token, 'expected a literal value');
     }
     case 'punct':
@@ -396,7 +398,8 @@ function parseUnary(stream: TokenStream): Condition {
   }
   if (stream.isPunct('(')) {
     stream.next();
-    if (stream.isKeyword('SELECT')) throw malformed('Subqueries are not supported by the Salesforce sandbox.');
+    if (stream.isKeyword('SELECT'))
+      throw malformed('Subqueries are not supported by the Salesforce sandbox.');
     const inner = parseCondition(stream);
     stream.expectPunct(')');
     return inner;
@@ -424,7 +427,8 @@ function parsePredicate(stream: TokenStream): Condition {
   if (stream.isKeyword('IN')) {
     stream.next();
     stream.expectPunct('(');
-    if (stream.isKeyword('SELECT')) throw malformed('Semi-join subqueries are not supported by the Salesforce sandbox.');
+    if (stream.isKeyword('SELECT'))
+      throw malformed('Semi-join subqueries are not supported by the Salesforce sandbox.');
     const values = [parseLiteral(stream)];
     while (stream.isPunct(',')) {
       stream.next();

@@ -3,7 +3,16 @@ import { compileParsed } from './engine.js';
 import type { FieldDef, ObjectDef } from './schema.js';
 import { findObject, isTextType } from './schema.js';
 import type { Condition, FieldRef, OrderItem } from './soql.js';
-import { parseCondition, parseFieldRef, parseInteger, parseOrderBy, SoqlError, TokenStream, tokenize, unexpected } from './soql.js';
+import {
+  parseCondition,
+  parseFieldRef,
+  parseInteger,
+  parseOrderBy,
+  SoqlError,
+  TokenStream,
+  tokenize,
+  unexpected,
+} from './soql.js';
 
 /**
  * A SOSL subset: `FIND {term} [IN ALL|NAME|EMAIL|PHONE FIELDS] RETURNING Object[(fields [WHERE ...]
@@ -25,9 +34,15 @@ const malformed = (message: string) => new SoqlError('MALFORMED_SEARCH', message
 
 const FIND = /^\s*FIND\s*\{((?:[^}\\]|\\.)*)\}([\s\S]*)$/i;
 
-export function parseSosl(source: string): { words: string[]; group: Group; returning: Returning[]; limit?: number } {
+export function parseSosl(source: string): {
+  words: string[];
+  group: Group;
+  returning: Returning[];
+  limit?: number;
+} {
   const match = FIND.exec(source);
-  if (!match) throw malformed('No search term found. The search term must be enclosed in braces: FIND {term}.');
+  if (!match)
+    throw malformed('No search term found. The search term must be enclosed in braces: FIND {term}.');
   const term = (match[1] ?? '').replace(/\\(.)/g, '$1');
   const words = term
     .toLowerCase()
@@ -44,7 +59,14 @@ export function parseSosl(source: string): { words: string[]; group: Group; retu
     if (token.kind !== 'ident' || !['ALL', 'NAME', 'EMAIL', 'PHONE'].includes(token.upper)) {
       throw unexpected(token, 'expected ALL, NAME, EMAIL or PHONE');
     }
-    group = token.upper === 'NAME' ? 'NAME' : token.upper === 'EMAIL' ? 'EMAIL' : token.upper === 'PHONE' ? 'PHONE' : 'ALL';
+    group =
+      token.upper === 'NAME'
+        ? 'NAME'
+        : token.upper === 'EMAIL'
+          ? 'EMAIL'
+          : token.upper === 'PHONE'
+            ? 'PHONE'
+            : 'ALL';
     stream.expectKeyword('FIELDS');
   }
   stream.expectKeyword('RETURNING');
@@ -99,7 +121,11 @@ function searchedFields(object: ObjectDef, group: Group): FieldDef[] {
 }
 
 /** Runs a SOSL search: `{ searchRecords }` as the REST API returns it. */
-export function runSearch(store: RecordStore, source: string, version: string): { searchRecords: JsonRecord[] } {
+export function runSearch(
+  store: RecordStore,
+  source: string,
+  version: string,
+): { searchRecords: JsonRecord[] } {
   const search = parseSosl(source);
   const records: JsonRecord[] = [];
   for (const item of search.returning) {

@@ -68,7 +68,10 @@ describe('Slack sandbox', () => {
     expect(form.body).toMatchObject({ ok: true, team_id: dataset.slack.teamId });
     const json = await fetch(`${sandbox.apiUrl}users.lookupByEmail`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${sandbox.botToken}` },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        authorization: `Bearer ${sandbox.botToken}`,
+      },
       body: JSON.stringify({ email: 'maya.lindqvist@helix-robotics.com' }),
     });
     expect(await json.json()).toMatchObject({ ok: true, user: { real_name: 'Maya Lindqvist' } });
@@ -79,7 +82,10 @@ describe('Slack sandbox', () => {
     let cursor = '';
     let pages = 0;
     do {
-      const { body } = await call(sandbox, 'conversations.list', { limit: '3', ...(cursor ? { cursor } : {}) });
+      const { body } = await call(sandbox, 'conversations.list', {
+        limit: '3',
+        ...(cursor ? { cursor } : {}),
+      });
       expect(body.ok).toBe(true);
       for (const channel of list(body, 'channels')) seen.push(String(channel.id));
       cursor = nextCursor(body);
@@ -87,14 +93,18 @@ describe('Slack sandbox', () => {
     } while (cursor !== '');
     expect(pages).toBe(Math.ceil(dataset.slack.channels.length / 3));
     expect(seen).toEqual(dataset.slack.channels.map((channel) => channel.id));
-    expect((await call(sandbox, 'conversations.list', { cursor: 'bogus' })).body.error).toBe('invalid_cursor');
+    expect((await call(sandbox, 'conversations.list', { cursor: 'bogus' })).body.error).toBe(
+      'invalid_cursor',
+    );
   });
 
   it('returns top-level history newest first with thread metadata, bounded by oldest and the page cap', async () => {
     const channel = sandbox.channelId(`ext-${HERO.everywhere}`);
     const { body } = await call(sandbox, 'conversations.history', { channel });
     const messages = list(body, 'messages');
-    const expected = dataset.slack.messages.filter((m) => m.channelId === channel && m.threadRootKey === undefined);
+    const expected = dataset.slack.messages.filter(
+      (m) => m.channelId === channel && m.threadRootKey === undefined,
+    );
     expect(messages.map((m) => m.text)).toEqual(expected.map((m) => m.text).reverse());
     const parent = messages.find((m) => m.reply_count !== undefined);
     expect(parent).toMatchObject({ reply_count: 1, thread_ts: parent?.ts });
@@ -105,7 +115,12 @@ describe('Slack sandbox', () => {
     const capped = await startSlackSandbox({ rateLimits: false, historyMaxLimit: 2 });
     try {
       const escalations = capped.channelId('support-escalations');
-      const page = await call(capped, 'conversations.history', { channel: escalations, limit: '100' }, capped.botToken);
+      const page = await call(
+        capped,
+        'conversations.history',
+        { channel: escalations, limit: '100' },
+        capped.botToken,
+      );
       expect(list(page.body, 'messages')).toHaveLength(2);
       expect(page.body.has_more).toBe(true);
     } finally {
@@ -115,7 +130,9 @@ describe('Slack sandbox', () => {
 
   it('refuses history of a channel the bot is not in, and unknown channels', async () => {
     const general = sandbox.channelId('general');
-    expect((await call(sandbox, 'conversations.history', { channel: general })).body.error).toBe('not_in_channel');
+    expect((await call(sandbox, 'conversations.history', { channel: general })).body.error).toBe(
+      'not_in_channel',
+    );
     const asUser = await call(sandbox, 'conversations.history', { channel: general }, sandbox.userToken);
     expect(asUser.body.ok).toBe(true);
     expect((await call(sandbox, 'conversations.history', { channel: 'C0NOPE00000' })).body.error).toBe(
@@ -125,14 +142,30 @@ describe('Slack sandbox', () => {
 
   it('posts a message that then appears in history and in its thread', async () => {
     const channel = sandbox.channelId('support-escalations');
-    const first = list((await call(sandbox, 'conversations.history', { channel, limit: '1' })).body, 'messages');
+    const first = list(
+      (await call(sandbox, 'conversations.history', { channel, limit: '1' })).body,
+      'messages',
+    );
     const threadTs = String(first[0]?.ts);
-    const posted = await call(sandbox, 'chat.postMessage', { channel: '#support-escalations', text: 'Hello' });
-    expect(posted.body).toMatchObject({ ok: true, channel, message: { text: 'Hello', bot_id: expect.any(String) } });
-    const latest = list((await call(sandbox, 'conversations.history', { channel, limit: '1' })).body, 'messages');
+    const posted = await call(sandbox, 'chat.postMessage', {
+      channel: '#support-escalations',
+      text: 'Hello',
+    });
+    expect(posted.body).toMatchObject({
+      ok: true,
+      channel,
+      message: { text: 'Hello', bot_id: expect.any(String) },
+    });
+    const latest = list(
+      (await call(sandbox, 'conversations.history', { channel, limit: '1' })).body,
+      'messages',
+    );
     expect(latest[0]).toMatchObject({ ts: posted.body.ts, text: 'Hello' });
     await call(sandbox, 'chat.postMessage', { channel, text: 'In thread', thread_ts: threadTs });
-    const replies = list((await call(sandbox, 'conversations.replies', { channel, ts: threadTs })).body, 'messages');
+    const replies = list(
+      (await call(sandbox, 'conversations.replies', { channel, ts: threadTs })).body,
+      'messages',
+    );
     expect(replies.at(-1)).toMatchObject({ text: 'In thread', thread_ts: threadTs });
     expect((await call(sandbox, 'chat.postMessage', { channel: 'general', text: 'x' })).body.error).toBe(
       'not_in_channel',
@@ -140,7 +173,9 @@ describe('Slack sandbox', () => {
   });
 
   it('serves search.messages to user tokens only, with paging and total', async () => {
-    expect((await call(sandbox, 'search.messages', { query: 'Helix' })).body.error).toBe('not_allowed_token_type');
+    expect((await call(sandbox, 'search.messages', { query: 'Helix' })).body.error).toBe(
+      'not_allowed_token_type',
+    );
     const expected = dataset.slack.messages.filter((m) => m.text.toLowerCase().includes('helix robotics'));
     const seen: string[] = [];
     for (let page = 1; page <= 3; page += 1) {
@@ -181,7 +216,9 @@ describe('Slack sandbox rate limits and faults', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i += 1) {
-        statuses.push((await call(sandbox, 'chat.postMessage', { channel: 'support-escalations', text: `n${i}` })).status);
+        statuses.push(
+          (await call(sandbox, 'chat.postMessage', { channel: 'support-escalations', text: `n${i}` })).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 429]);
       const other = await call(sandbox, 'chat.postMessage', { channel: `ext-${HERO.everywhere}`, text: 'x' });
@@ -196,7 +233,10 @@ describe('Slack sandbox rate limits and faults', () => {
     try {
       sandbox.server.inject({ pathPrefix: '/api/users.info', rateLimit: true });
       sandbox.server.inject({ pathPrefix: '/api/auth.test', errorRate: 1 });
-      expect(await call(sandbox, 'users.info', { user: 'U0X' })).toMatchObject({ status: 429, retryAfter: '7' });
+      expect(await call(sandbox, 'users.info', { user: 'U0X' })).toMatchObject({
+        status: 429,
+        retryAfter: '7',
+      });
       expect((await call(sandbox, 'auth.test')).status).toBe(503);
       expect(sandbox.requestsFor('users.info')[0]?.fault).toBe('rate_limit');
     } finally {

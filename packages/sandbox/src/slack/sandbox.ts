@@ -89,7 +89,8 @@ export interface SlackSandbox {
   close(): Promise<void>;
 }
 
-const BOT_SCOPES = 'channels:read,channels:history,groups:read,groups:history,chat:write,users:read,users:read.email';
+const BOT_SCOPES =
+  'channels:read,channels:history,groups:read,groups:history,chat:write,users:read,users:read.email';
 const USER_SCOPES = `${BOT_SCOPES},search:read`;
 
 type Params = Record<string, string>;
@@ -125,7 +126,8 @@ function intParam(params: Params, name: string, fallback: number): number {
   const raw = params[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number.parseInt(raw, 10);
-  if (Number.isNaN(value)) throw new SlackApiError('invalid_arguments', { detail: `${name} must be a number` });
+  if (Number.isNaN(value))
+    throw new SlackApiError('invalid_arguments', { detail: `${name} must be a number` });
   return value;
 }
 
@@ -254,7 +256,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     if (channel === undefined || (channel.isPrivate && !channel.members.has(caller.user.id))) {
       throw new SlackApiError('channel_not_found');
     }
-    if (caller.kind === 'bot' && !channel.members.has(caller.user.id)) throw new SlackApiError('not_in_channel');
+    if (caller.kind === 'bot' && !channel.members.has(caller.user.id))
+      throw new SlackApiError('not_in_channel');
     return channel;
   };
 
@@ -303,7 +306,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
             m.channelId === channel.id &&
             (m.threadTs === undefined || m.threadTs === m.ts) &&
             (inclusive ? compareTs(m.ts, oldest) >= 0 : compareTs(m.ts, oldest) > 0) &&
-            (latest === undefined || (inclusive ? compareTs(m.ts, latest) <= 0 : compareTs(m.ts, latest) < 0)) &&
+            (latest === undefined ||
+              (inclusive ? compareTs(m.ts, latest) <= 0 : compareTs(m.ts, latest) < 0)) &&
             (before === undefined || compareTs(m.ts, before) <= 0),
         )
         .sort((a, b) => compareTs(b.ts, a.ts));
@@ -324,7 +328,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       const ts = required(params, 'ts');
       const found = workspace.findMessage(channel.id, ts);
       if (found === undefined) throw new SlackApiError('thread_not_found');
-      const root = found.threadTs === undefined ? found : (workspace.findMessage(channel.id, found.threadTs) ?? found);
+      const root =
+        found.threadTs === undefined ? found : (workspace.findMessage(channel.id, found.threadTs) ?? found);
       const limit = Math.min(Math.max(intParam(params, 'limit', 1000), 1), 1000);
       const from = decodeCursor(params, 'next_ts');
       // The parent first, then replies oldest first; continuation pages start after the parent.
@@ -453,7 +458,10 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     parseForms: true,
     ...(options.random === undefined ? {} : { random: options.random }),
     serverError: (reply: FastifyReply) =>
-      reply.code(503).header('content-type', 'text/html').send('<html><body>503 Service Unavailable</body></html>'),
+      reply
+        .code(503)
+        .header('content-type', 'text/html')
+        .send('<html><body>503 Service Unavailable</body></html>'),
     rateLimited: (reply: FastifyReply) =>
       reply
         .code(429)

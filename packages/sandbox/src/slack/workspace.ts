@@ -48,9 +48,16 @@ export interface WsMessage {
 export const SANDBOX_BOT_USER_ID = 'U0SBXBOT001';
 export const SANDBOX_BOT_ID = 'B0SBXBOT001';
 
-/** Slack `ts`: Unix seconds and a six-digit fraction that keeps messages in one second apart. */
-export function toTs(ms: number, fraction: number): string {
-  return `${Math.floor(ms / 1000)}.${String(fraction % 1_000_000).padStart(6, '0')}`;
+/** Slack `ts` (`seconds.micros`) from microseconds since the epoch. */
+export function toTs(micros: number): string {
+  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+}
+
+/** A stable `T0…` workspace id for a customer's own Slack organization. */
+function externalTeamId(customerKey: string): string {
+  let hash = 2166136261;
+  for (const char of customerKey) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  return `T0${hash.toString(36).toUpperCase().padStart(9, 'X').slice(0, 9)}`;
 }
 
 /** Compares two `ts` strings numerically (they are fixed six-digit decimals). */
@@ -66,8 +73,7 @@ export class SlackWorkspace {
   readonly users: WsUser[] = [];
   readonly channels: WsChannel[] = [];
   readonly messages: WsMessage[] = [];
-  #lastPostedMs = 0;
-  #postCounter = 0;
+  #lastPostedMicros = 0;
 
   constructor(dataset: Dataset, asOf: Date | undefined, botChannels: readonly string[] | undefined) {
     const slack = dataset.slack;
@@ -76,7 +82,8 @@ export class SlackWorkspace {
     for (const user of slack.users) {
       this.users.push({
         id: user.id,
-        teamId: slack.teamId,
+        // Slack Connect members keep the id of their own organization's workspace.
+        teamId: user.customerKey === null ? slack.teamId : externalTeamId(user.customerKey),
         name: user.name,
         realName: user.realName,
         email: user.email,
@@ -99,7 +106,8 @@ export class SlackWorkspace {
     for (const channel of slack.channels) {
       const members = new Set(channel.memberIds);
       // By default the app was invited everywhere except #general (so `not_in_channel` is reachable).
-      const botIsMember = botChannels === undefined ? channel.name !== 'general' : botChannels.includes(channel.name);
+      const botIsMember =
+        botChannels === undefined ? channel.name !== 'general' : botChannels.includes(channel.name);
       if (botIsMember) members.add(SANDBOX_BOT_USER_ID);
       this.channels.push({
         id: channel.id,
@@ -115,7 +123,8 @@ export class SlackWorkspace {
     }
     const tsByKey = new Map<string, string>();
     slack.messages.forEach((message, index) => {
-      const ts = toTs(instantToDate(message.postedAt, asOf).getTime(), (index + 1) * 100);
+      // Whole minutes apart per channel; a few microseconds keep ts unique across the workspace.
+      const ts = toTs(instantToDate(message.postedAt, asOf).getTime() * 1000 + index + 1);
       tsByKey.set(message.key, ts);
       const threadTs = message.threadRootKey === undefined ? undefined : tsByKey.get(message.threadRootKey);
       this.messages.push({
@@ -163,12 +172,11 @@ export class SlackWorkspace {
 
   /** Appends a message with a fresh `ts`, strictly after every earlier post. */
   post(channel: WsChannel, user: WsUser, text: string, threadTs: string | undefined): WsMessage {
-    const now = Math.max(Date.now(), this.#lastPostedMs);
-    this.#lastPostedMs = now;
-    this.#postCounter += 1;
+    const micros = Math.max(Date.now() * 1000, this.#lastPostedMicros + 1);
+    this.#lastPostedMicros = micros;
     const message: WsMessage = {
       channelId: channel.id,
-      ts: toTs(now, 900_000 + this.#postCounter),
+      ts: toTs(micros),
       userId: user.id,
       text,
       ...(user.botId === undefined ? {} : { botId: user.botId }),
@@ -266,7 +274,7 @@ export class SlackWorkspace {
       is_admin: false,
       is_owner: false,
       is_primary_owner: false,
-      is_restricted: user.isExternal,
+      is_restricted: false,
       is_ultra_restricted: false,
       is_bot: user.isBot,
       is_app_user: false,

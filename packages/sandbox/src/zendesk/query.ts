@@ -69,7 +69,12 @@ export function parseQuery(query: string): { type: ResultType | undefined; terms
         type = lowered;
         continue;
       }
-      terms.push({ kind: 'field', field: name === 'tag' ? 'tags' : name, operator: toOperator(operator), value });
+      terms.push({
+        kind: 'field',
+        field: name === 'tag' ? 'tags' : name,
+        operator: toOperator(operator),
+        value,
+      });
       continue;
     }
     const text = (phrase ?? word ?? '').trim();
@@ -119,7 +124,9 @@ function ticketMatches(store: ZendeskStore, ticket: TicketRecord, term: Term): b
     case 'requester': {
       requireColon(term);
       const requester = store.users.get(ticket.requesterId);
-      return requester !== undefined && (String(requester.id) === term.value || same(requester.email, term.value));
+      return (
+        requester !== undefined && (String(requester.id) === term.value || same(requester.email, term.value))
+      );
     }
     case 'organization': {
       requireColon(term);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoDataset, findCustomer } from '../dataset/generate.js';
 import { HERO, HERO_EMAILS } from '../dataset/heroes.js';
-import { type ZendeskSandbox, startZendeskSandbox, zendeskSandboxConfig } from './sandbox.js';
+import { startZendeskSandbox, type ZendeskSandbox, zendeskSandboxConfig } from './sandbox.js';
 import { BULK_ORGANIZATION } from './store.js';
 
 /** Emulator-only behaviour; the connector's tests drive the same routes through its fetch client. */
@@ -124,7 +124,9 @@ describe('zendesk sandbox', () => {
     expect(created.status).toBe(201);
     const ticket = json(json(created.body).ticket);
     expect(created.headers.get('location')).toBe(`${sandbox.url}/api/v2/tickets/${ticket.id}.json`);
-    expect(ticket.organization_id).toBe(findCustomer(dataset, HERO.everywhere).presence.zendesk?.organizationId);
+    expect(ticket.organization_id).toBe(
+      findCustomer(dataset, HERO.everywhere).presence.zendesk?.organizationId,
+    );
     expect(json(json(created.body).audit).ticket_id).toBe(ticket.id);
 
     const updated = await call(`/api/v2/tickets/${ticket.id}.json`, {
@@ -145,7 +147,10 @@ describe('zendesk sandbox', () => {
     expect(json(closed.body).error).toBe('RecordInvalid');
 
     const missing = await call('/api/v2/tickets/999999999.json');
-    expect(missing).toMatchObject({ status: 404, body: { error: 'RecordNotFound', description: 'Not found' } });
+    expect(missing).toMatchObject({
+      status: 404,
+      body: { error: 'RecordNotFound', description: 'Not found' },
+    });
   });
 
   it('refuses search syntax it does not emulate, loudly', async () => {

@@ -257,12 +257,16 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
       const externalId = param(request, 'external_id');
       const name = param(request, 'name');
       if (externalId === undefined && name === undefined) {
-        return reply.code(400).send({ error: 'InvalidEndpoint', description: 'external_id or name is required' });
+        return reply
+          .code(400)
+          .send({ error: 'InvalidEndpoint', description: 'external_id or name is required' });
       }
       const base = baseOf(request);
       const organizations = [...store.organizations.values()]
         .filter((org) =>
-          externalId !== undefined ? org.externalId === externalId : org.name.toLowerCase() === name?.toLowerCase(),
+          externalId !== undefined
+            ? org.externalId === externalId
+            : org.name.toLowerCase() === name?.toLowerCase(),
         )
         .map((org) => store.renderOrganization(base, org));
       return { organizations, next_page: null, previous_page: null, count: organizations.length };
@@ -333,7 +337,10 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
         const body: Record<string, unknown> = {
           comments: page.map((comment) => store.renderComment(comment)),
           meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
-          links: { prev: link('page[before]', start > 0 ? beforeCursor : null), next: link('page[after]', hasMore ? afterCursor : null) },
+          links: {
+            prev: link('page[before]', start > 0 ? beforeCursor : null),
+            next: link('page[after]', hasMore ? afterCursor : null),
+          },
         };
         if (withUsers) body.users = users(page);
         return body;
@@ -347,7 +354,8 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
       const page = ordered.slice((pageNumber - 1) * size, pageNumber * size);
       const body: Record<string, unknown> = {
         comments: page.map((comment) => store.renderComment(comment)),
-        next_page: pageNumber * size < ordered.length ? `${self}?page=${pageNumber + 1}&per_page=${size}` : null,
+        next_page:
+          pageNumber * size < ordered.length ? `${self}?page=${pageNumber + 1}&per_page=${size}` : null,
         previous_page: pageNumber > 1 ? `${self}?page=${pageNumber - 1}&per_page=${size}` : null,
         count: ordered.length,
       };
@@ -367,7 +375,8 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
       }
       const status = stringAt(input, 'status');
       const priority = stringAt(input, 'priority');
-      if (status !== undefined && !isStatus(status)) return invalidRecord(reply, 'status', `Status: is invalid`);
+      if (status !== undefined && !isStatus(status))
+        return invalidRecord(reply, 'status', `Status: is invalid`);
       if (priority !== undefined && !isPriority(priority)) {
         return invalidRecord(reply, 'priority', 'Priority: is invalid');
       }
@@ -381,7 +390,10 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
         }
         requester =
           store.userByEmail(requesterEmail) ??
-          store.createUser({ name: stringAt(requesterInput, 'name') ?? requesterEmail.split('@')[0] ?? '', email: requesterEmail });
+          store.createUser({
+            name: stringAt(requesterInput, 'name') ?? requesterEmail.split('@')[0] ?? '',
+            email: requesterEmail,
+          });
       } else if (typeof requesterId === 'number' && requester === undefined) {
         return invalidRecord(reply, 'requester', 'Requester: is invalid');
       }
@@ -396,7 +408,8 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
         description: body,
         status: status ?? 'new',
         priority: priority ?? null,
-        type: type === 'question' || type === 'incident' || type === 'problem' || type === 'task' ? type : null,
+        type:
+          type === 'question' || type === 'incident' || type === 'problem' || type === 'task' ? type : null,
         requesterId: requester.id,
         submitterId: store.agentId,
         assigneeId: null,
@@ -448,7 +461,12 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
         return reply.code(400).send({ error: 'InvalidEndpoint', description: 'ticket is required' });
       }
       if (ticket.status === 'closed') {
-        return invalidRecord(reply, 'status', 'Status: closed prevents ticket update', 'ClosedPreventsUpdate');
+        return invalidRecord(
+          reply,
+          'status',
+          'Status: closed prevents ticket update',
+          'ClosedPreventsUpdate',
+        );
       }
       const status = stringAt(input, 'status');
       if (status !== undefined && (!isStatus(status) || status === 'new')) {
@@ -507,7 +525,9 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     routes,
     random: options.random,
     serverError: (reply) =>
-      reply.code(503).send({ error: 'ServiceUnavailable', description: 'Zendesk is temporarily unavailable' }),
+      reply
+        .code(503)
+        .send({ error: 'ServiceUnavailable', description: 'Zendesk is temporarily unavailable' }),
     rateLimited: (reply) =>
       reply.code(429).header('retry-after', String(faultRetryAfter)).send({
         error: 'APIRateLimitExceeded',

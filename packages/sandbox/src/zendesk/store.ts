@@ -155,7 +155,8 @@ export class ZendeskStore {
         })),
       });
     }
-    const agent = data.users.find((user) => user.role === 'admin') ?? data.users.find((u) => u.role === 'agent');
+    const agent =
+      data.users.find((user) => user.role === 'admin') ?? data.users.find((u) => u.role === 'agent');
     if (agent === undefined) throw new Error('The dataset has no Zendesk agent to own the API token');
     this.agentId = agent.id;
     this.nextTicketId = Math.max(0, ...this.tickets.keys()) + 1;

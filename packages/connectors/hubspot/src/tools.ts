@@ -1,0 +1,493 @@
+import type { ToolContext } from '@switchboard/kit';
+import { cursorInput, limitInput, nextCursorOutput } from '@switchboard/kit';
+import { z } from 'zod';
+import type { HubSpotClient, Scope } from './client.js';
+import type { HubSpotConfig } from './config.js';
+import { hubspot } from './connector.js';
+import type { ObjectType, SearchFilter } from './operations.js';
+import {
+  batchRead,
+  companyNotFound,
+  contactNotFound,
+  createNote,
+  dealNotFound,
+  firstAssociated,
+  ID_PATTERN,
+  loadCompanyDetail,
+  mapScope,
+  readObject,
+  searchObjects,
+  uniqueAssociated,
+  updateDeal,
+} from './operations.js';
+import { decodeAfterCursor, encodeAfterCursor, fingerprint } from './paging.js';
+import {
+  Company,
+  CompanyDetail,
+  ContactRecord,
+  DealRecord,
+  Note,
+  normalizeDomain,
+  textToHtml,
+  toCompany,
+  toContact,
+  toDeal,
+  toNote,
+} from './schemas.js';
+
+const READ = ['crm:read'] as const;
+const WRITE = ['crm:write'] as const;
+const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+/** Hard cap on every page (HubSpot's search allows 200). */
+export const MAX_PAGE = 100;
+
+type Ctx = ToolContext<HubSpotClient, HubSpotConfig>;
+
+const scopeOf = (ctx: Ctx): Scope => ({
+  client: ctx.client,
+  instance: ctx.instance,
+  signal: ctx.signal,
+  logger: ctx.logger,
+});
+
+const hubspotId = (description: string) =>
+  z.string().trim().regex(ID_PATTERN, 'A HubSpot id is a number such as "9012345678".').describe(description);
+
+const domainInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3)
+  .max(253)
+  .transform(normalizeDomain)
+  .refine((value) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(value), 'Pass a domain such as "example.com".');
+
+const tag = (type: 'company' | 'contact' | 'deal', id: string | undefined) =>
+  id === undefined ? [] : [`hubspot:${type}:${id}`];
+
+// ---------------------------------------------------------------------------------------------
+
+export const searchContactsTool = hubspot.tool({
+  name: 'search_contacts',
+  title: 'Search HubSpot contacts',
+  description:
+    'Find people in HubSpot by exact email, by name (words of the first or last name, prefix match), or by ' +
+    'company domain (contacts whose email is at that domain). Criteria given together must all match. Returns ' +
+    'contacts with their primary company id (accountId); use {tool:get_contact} for one contact with its ' +
+    'companies and deals, and {tool:get_company} for everyone at a company.',
+  input: z
+    .object({
+      email: z.email().max(254).toLowerCase().optional().describe('Exact email address, case-insensitive.'),
+      name: z
+        .string()
+        .trim()
+        .min(2)
+        .max(100)
+        .optional()
+        .describe(
+          'Name or part of it, e.g. "Maya" or "Maya Lindq"; every word must start a word of the name or email.',
+        ),
+      domain: domainInput
+        .optional()
+        .describe(
+          'Company email domain such as "example.com" (a URL is accepted): contacts with an email there.',
+        ),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) => [input.email, input.name, input.domain].some((value) => value !== undefined),
+      'Pass at least one of email, name or domain.',
+    ),
+  output: z.object({
+    contacts: z.array(ContactRecord).describe('Matching contacts, oldest record first.'),
+    total: z.number().int().describe('How many contacts match in all pages.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (_input, output) => [
+      'hubspot:contacts',
+      ...output.contacts.flatMap((c) => tag('contact', c.source.id)),
+    ],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const filters: SearchFilter[] = [];
+    if (input.email !== undefined)
+      filters.push({ propertyName: 'email', operator: 'EQ', value: input.email });
+    if (input.domain !== undefined) {
+      filters.push({ propertyName: 'hs_email_domain', operator: 'EQ', value: input.domain });
+    }
+    const filterKey = fingerprint({
+      tool: 'search_contacts',
+      email: input.email,
+      name: input.name,
+      domain: input.domain,
+    });
+    const scope = scopeOf(ctx);
+    const page = await searchObjects(scope, 'contacts', {
+      filters,
+      query: input.name,
+      sort: 'hs_object_id',
+      limit: input.limit,
+      after: decodeAfterCursor(input.cursor, filterKey),
+    });
+    const map = mapScope(scope);
+    return {
+      contacts: page.results.map((contact) => toContact(map, contact)),
+      total: page.total,
+      nextCursor: encodeAfterCursor(filterKey, page.after),
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const getContactTool = hubspot.tool({
+  name: 'get_contact',
+  title: 'Get a HubSpot contact',
+  description:
+    'Get one HubSpot contact by id with the companies and deals it is associated with. Find the id with ' +
+    '{tool:search_contacts} first. For a whole company (all its contacts, deals and notes) use {tool:get_company}.',
+  input: z.object({ id: hubspotId('HubSpot id of the contact (source.id from {tool:search_contacts}).') }),
+  output: z.object({
+    contact: ContactRecord,
+    companies: z.array(Company).describe('Companies the contact is associated with, primary company first.'),
+    deals: z.array(DealRecord).describe('Deals the contact is associated with (at most 100).'),
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (input, output) => [
+      ...tag('contact', input.id),
+      ...output.companies.flatMap((c) => tag('company', c.source.id)),
+      ...output.deals.flatMap((d) => tag('deal', d.source.id)),
+    ],
+    negativeTtlSeconds: 30,
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const scope = scopeOf(ctx);
+    const contact = await readObject(scope, 'contacts', input.id, contactNotFound(scope, input.id), [
+      'companies',
+      'deals',
+    ]);
+    const companyIds = uniqueAssociated(contact, 'companies');
+    const [companies, deals] = await Promise.all([
+      batchRead(scope, 'companies', companyIds),
+      batchRead(scope, 'deals', uniqueAssociated(contact, 'deals')),
+    ]);
+    const map = mapScope(scope);
+    const primary =
+      contact.properties.associatedcompanyid ?? firstAssociated(contact, 'companies') ?? undefined;
+    return {
+      contact: toContact(map, contact, primary),
+      companies: companies
+        .map((company) => toCompany(map, company))
+        .sort((a, b) => Number(b.source.id === primary) - Number(a.source.id === primary)),
+      deals: deals.map((deal) => toDeal(map, deal)),
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const searchCompaniesTool = hubspot.tool({
+  name: 'search_companies',
+  title: 'Search HubSpot companies',
+  description:
+    'Find companies in HubSpot by name (words, prefix match, e.g. "bright logist") or by exact domain such as ' +
+    '"example.com". Criteria given together must all match. Use this to get the id that {tool:get_company}, ' +
+    '{tool:list_deals} and {tool:create_note} take. To find the company of a person, use {tool:search_contacts}.',
+  input: z
+    .object({
+      name: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .optional()
+        .describe('Company name or words of it, case-insensitive.'),
+      domain: domainInput.optional().describe('Company domain, e.g. "example.com" (a URL is accepted).'),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine((input) => input.name !== undefined || input.domain !== undefined, 'Pass name or domain.'),
+  output: z.object({
+    companies: z.array(Company).describe('Matching companies, oldest record first.'),
+    total: z.number().int().describe('How many companies match in all pages.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 300,
+    scope: 'shared',
+    tags: (_input, output) => [
+      'hubspot:companies',
+      ...output.companies.flatMap((c) => tag('company', c.source.id)),
+    ],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const filters: SearchFilter[] =
+      input.domain === undefined ? [] : [{ propertyName: 'domain', operator: 'EQ', value: input.domain }];
+    const filterKey = fingerprint({ tool: 'search_companies', name: input.name, domain: input.domain });
+    const scope = scopeOf(ctx);
+    const page = await searchObjects(scope, 'companies', {
+      filters,
+      query: input.name,
+      sort: 'hs_object_id',
+      limit: input.limit,
+      after: decodeAfterCursor(input.cursor, filterKey),
+    });
+    const map = mapScope(scope);
+    return {
+      companies: page.results.map((company) => toCompany(map, company)),
+      total: page.total,
+      nextCursor: encodeAfterCursor(filterKey, page.after),
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const getCompanyTool = hubspot.tool({
+  name: 'get_company',
+  title: 'Get a HubSpot company',
+  description:
+    'Get one HubSpot company by id with its associated contacts, its deals (newest close date first) and its ' +
+    '10 most recent notes. Find the id with {tool:search_companies} first. To filter deals by stage or pipeline ' +
+    'use {tool:list_deals}; to add a note use {tool:create_note}.',
+  input: z.object({ id: hubspotId('HubSpot id of the company (source.id from {tool:search_companies}).') }),
+  output: CompanyDetail,
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (input, output) => [
+      ...tag('company', input.id),
+      ...output.contacts.flatMap((c) => tag('contact', c.source.id)),
+      ...output.deals.flatMap((d) => tag('deal', d.source.id)),
+    ],
+    negativeTtlSeconds: 30,
+  },
+  timeoutMs: 15_000,
+  handler: (input, ctx) => loadCompanyDetail(scopeOf(ctx), input.id),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const STAGE = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stage id such as "closedwon" (not its label).');
+
+export const listDealsTool = hubspot.tool({
+  name: 'list_deals',
+  title: 'List HubSpot deals',
+  description:
+    'List deals, newest first, optionally only those of one company, in given pipeline stages (stage ids such ' +
+    'as "appointmentscheduled", "contractsent", "closedwon", "closedlost" in the default pipeline) or in one ' +
+    'pipeline. Use {tool:search_companies} to find the company id, and {tool:update_deal_stage} to move a deal.',
+  input: z.object({
+    companyId: hubspotId('Only deals of this company (id from {tool:search_companies}).').optional(),
+    stages: z
+      .array(STAGE.toLowerCase())
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('Only deals in these stage ids, e.g. ["contractsent", "closedwon"].'),
+    pipeline: STAGE.optional().describe('Only deals in this pipeline id, e.g. "default".'),
+    limit: limitInput(20, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    deals: z.array(DealRecord).describe('Deals, most recently created first.'),
+    total: z.number().int().describe('How many deals match in all pages.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 60,
+    scope: 'shared',
+    tags: (input, output) => [
+      'hubspot:deals',
+      ...tag('company', input.companyId),
+      ...output.deals.flatMap((d) => tag('deal', d.source.id)),
+    ],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const stages = input.stages === undefined ? undefined : [...new Set(input.stages)].sort();
+    const filters: SearchFilter[] = [];
+    if (input.companyId !== undefined) {
+      filters.push({ propertyName: 'associations.company', operator: 'EQ', value: input.companyId });
+    }
+    if (stages !== undefined) filters.push({ propertyName: 'dealstage', operator: 'IN', values: stages });
+    if (input.pipeline !== undefined)
+      filters.push({ propertyName: 'pipeline', operator: 'EQ', value: input.pipeline });
+    const filterKey = fingerprint({
+      tool: 'list_deals',
+      companyId: input.companyId,
+      stages,
+      pipeline: input.pipeline,
+    });
+    const scope = scopeOf(ctx);
+    const page = await searchObjects(scope, 'deals', {
+      filters,
+      sort: '-createdate',
+      limit: input.limit,
+      after: decodeAfterCursor(input.cursor, filterKey),
+    });
+    if (page.total === 0 && input.companyId !== undefined) {
+      // An empty list for a company that does not exist would mislead: say so.
+      await readObject(scope, 'companies', input.companyId, companyNotFound(scope, input.companyId));
+    }
+    const map = mapScope(scope);
+    return {
+      deals: page.results.map((deal) => toDeal(map, deal, input.companyId)),
+      total: page.total,
+      nextCursor: encodeAfterCursor(filterKey, page.after),
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const TARGETS = { company: 'companies', contact: 'contacts', deal: 'deals' } as const satisfies Record<
+  string,
+  ObjectType
+>;
+
+export const createNoteTool = hubspot.tool({
+  name: 'create_note',
+  title: 'Add a note in HubSpot',
+  description:
+    'Add a plain-text note to the HubSpot timeline of a company, contact or deal. Each call creates a new note, ' +
+    'so do not repeat a call that succeeded. Find the record with {tool:search_companies}, ' +
+    '{tool:search_contacts} or {tool:list_deals}; the note then shows in {tool:get_company}.',
+  input: z.object({
+    objectType: z
+      .enum(['company', 'contact', 'deal'])
+      .describe('What the note is about: company, contact or deal.'),
+    objectId: hubspotId('HubSpot id of that company, contact or deal.'),
+    body: z.string().trim().min(1).max(10_000).describe('The note, plain text (line breaks are kept).'),
+    timestamp: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When the note applies (ISO 8601 date-time); default now.'),
+  }),
+  output: z.object({
+    note: Note,
+    attachedTo: z
+      .object({
+        objectType: z.enum(['company', 'contact', 'deal']).describe('Type of the record the note is on.'),
+        id: z.string().describe('HubSpot id of that record.'),
+        name: z.string().describe('Its name.'),
+      })
+      .describe('The record the note was added to.'),
+  }),
+  scopes: WRITE,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  invalidates: (input) => [`hubspot:${input.objectType}:${input.objectId}`],
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const scope = scopeOf(ctx);
+    const type = TARGETS[input.objectType];
+    const notFound = {
+      companies: companyNotFound,
+      contacts: contactNotFound,
+      deals: dealNotFound,
+    }[type](scope, input.objectId);
+    // Read the target first: a clear not_found, and its name for the answer.
+    const target = await readObject(scope, type, input.objectId, notFound);
+    const map = mapScope(scope);
+    const name =
+      type === 'companies'
+        ? toCompany(map, target).name
+        : type === 'contacts'
+          ? toContact(map, target).name
+          : toDeal(map, target).name;
+    const note = await createNote(
+      scope,
+      { type, id: input.objectId },
+      textToHtml(input.body),
+      input.timestamp === undefined ? new Date().toISOString() : new Date(input.timestamp).toISOString(),
+    );
+    return {
+      note: toNote(map, note),
+      attachedTo: { objectType: input.objectType, id: input.objectId, name },
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const updateDealStageTool = hubspot.tool({
+  name: 'update_deal_stage',
+  title: 'Move a HubSpot deal to another stage',
+  description:
+    'Set the pipeline stage of one HubSpot deal, by stage id (e.g. "contractsent", "closedwon", "closedlost" in ' +
+    'the default pipeline). Repeating the call is harmless: a deal already in that stage is left unchanged ' +
+    '(changed: false). Find the deal with {tool:list_deals} or {tool:get_company}.',
+  input: z.object({
+    dealId: hubspotId('HubSpot id of the deal (source.id from {tool:list_deals}).'),
+    stage: STAGE.describe('Target stage id in the deal\'s pipeline, e.g. "closedwon".'),
+  }),
+  output: z.object({
+    deal: DealRecord.describe('The deal after the change.'),
+    previousStage: z.string().describe('The stage id before the call.'),
+    changed: z.boolean().describe('False when the deal was already in that stage.'),
+  }),
+  scopes: WRITE,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  invalidates: (input, output) => [
+    'hubspot:deals',
+    ...tag('deal', input.dealId),
+    ...tag('company', output.deal.accountId),
+  ],
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const scope = scopeOf(ctx);
+    const map = mapScope(scope);
+    const before = await readObject(scope, 'deals', input.dealId, dealNotFound(scope, input.dealId), [
+      'companies',
+    ]);
+    const companyId = firstAssociated(before, 'companies');
+    const current = toDeal(map, before, companyId);
+    if (current.stage === input.stage) return { deal: current, previousStage: current.stage, changed: false };
+    const updated = await updateDeal(
+      scope,
+      input.dealId,
+      { dealstage: input.stage },
+      `HubSpot refused stage "${input.stage}" for deal ${input.dealId} in pipeline "${current.pipeline}": it is ` +
+        'not a stage id of that pipeline. Pass a stage id, not its label (default pipeline: appointmentscheduled, ' +
+        'qualifiedtobuy, presentationscheduled, decisionmakerboughtin, contractsent, closedwon, closedlost).',
+    );
+    const merged = {
+      ...before,
+      properties: { ...before.properties, ...updated.properties },
+      updatedAt: updated.updatedAt,
+    };
+    return { deal: toDeal(map, merged, companyId), previousStage: current.stage, changed: true };
+  },
+});
+
+export const tools = [
+  searchContactsTool,
+  getContactTool,
+  searchCompaniesTool,
+  getCompanyTool,
+  listDealsTool,
+  createNoteTool,
+  updateDealStageTool,
+] as const;

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { isSecretSchema } from '@switchboard/kit';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { HubSpotConfig, hubspotConnector, MAX_PAGE } from '../src/index.js';
+
+/** The contract agents and operators see: a change to it must be a visible diff. */
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+
+interface JsonNode {
+  description?: string;
+  properties?: Record<string, JsonNode>;
+  items?: JsonNode;
+  anyOf?: JsonNode[];
+}
+
+function undescribed(node: JsonNode, path: string): string[] {
+  const missing: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (child.description === undefined) missing.push(`${path}.${key}`);
+    missing.push(...undescribed(child, `${path}.${key}`));
+  }
+  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
+  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
+  return missing;
+}
+
+const READS = ['search_contacts', 'get_contact', 'search_companies', 'get_company', 'list_deals'];
+
+describe('tool contract', () => {
+  it('matches the snapshot of names, descriptions, schemas, scopes, annotations and cache policies', () => {
+    const tools = hubspotConnector.tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      scopes: tool.scopes,
+      annotations: tool.annotations,
+      cache: tool.cache && {
+        ttlSeconds: tool.cache.ttlSeconds,
+        scope: tool.cache.scope,
+        negativeTtlSeconds: tool.cache.negativeTtlSeconds,
+      },
+      invalidates: tool.invalidates !== undefined,
+      timeoutMs: tool.timeoutMs,
+      input: jsonSchema(tool.input, 'input'),
+      output: jsonSchema(tool.output, 'output'),
+    }));
+    const resources = hubspotConnector.resources.map((resource) => ({
+      name: resource.name,
+      uriTemplate: resource.uriTemplate,
+      scopes: resource.scopes,
+      description: resource.description,
+    }));
+    expect({ tools, resources }).toMatchSnapshot();
+  });
+
+  it('describes every input field and every top-level output field, and the configuration', () => {
+    for (const tool of hubspotConnector.tools) {
+      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, tool.name)).toEqual([]);
+      const output = jsonSchema(tool.output, 'output') as JsonNode;
+      const topLevel = Object.entries(output.properties ?? {}).filter(
+        ([, node]) => node.description === undefined,
+      );
+      expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
+    }
+    expect(undescribed(jsonSchema(HubSpotConfig, 'input') as JsonNode, 'config')).toEqual([]);
+    expect(isSecretSchema(HubSpotConfig.shape.accessToken)).toBe(true);
+  });
+
+  it('scopes reads crm:read with read-only annotations and a cache, writes crm:write with invalidations', () => {
+    for (const tool of hubspotConnector.tools) {
+      expect(`hubspot__${tool.name}`.length).toBeLessThanOrEqual(45);
+      if (READS.includes(tool.name)) {
+        expect(tool.scopes).toEqual(['crm:read']);
+        expect(tool.annotations).toEqual({ readOnlyHint: true, idempotentHint: true, openWorldHint: true });
+        expect(tool.cache?.scope).toBe('shared');
+        expect(tool.invalidates).toBeUndefined();
+      } else {
+        expect(tool.scopes).toEqual(['crm:write']);
+        expect(tool.annotations.readOnlyHint).toBe(false);
+        expect(tool.cache).toBeUndefined();
+        expect(tool.invalidates).toBeDefined();
+      }
+      const limit = tool.input.shape.limit;
+      if (limit !== undefined) {
+        expect(limit.safeParse(MAX_PAGE).success).toBe(true);
+        expect(limit.safeParse(MAX_PAGE + 1).success).toBe(false);
+      }
+    }
+    const byName = new Map(hubspotConnector.tools.map((tool) => [tool.name, tool]));
+    expect(byName.get('create_note')?.annotations).toMatchObject({
+      idempotentHint: false,
+      destructiveHint: false,
+    });
+    expect(byName.get('update_deal_stage')?.annotations).toMatchObject({
+      idempotentHint: true,
+      destructiveHint: true,
+    });
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const rows = new Map(
+    [...readme.matchAll(/^\| `([a-zA-Z_]+)` +\|(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
+  );
+
+  it('documents every tool, resource and configuration field, and nothing that does not exist', () => {
+    const tools = hubspotConnector.tools.map((tool) => tool.name);
+    const fields = Object.keys(HubSpotConfig.shape);
+    for (const name of [...tools, ...fields]) expect(rows.has(name), name).toBe(true);
+    expect([...rows.keys()].filter((name) => !tools.includes(name) && !fields.includes(name))).toEqual([]);
+    for (const resource of hubspotConnector.resources) {
+      expect(readme).toContain(`<namespace>://${resource.uriTemplate}`);
+    }
+  });
+
+  it('states the page cap, the scopes and each cache TTL the code uses', () => {
+    expect(readme).toContain(`at most ${MAX_PAGE}`);
+    expect(readme).toContain('`crm:read`');
+    expect(readme).toContain('`crm:write`');
+    for (const tool of hubspotConnector.tools) {
+      const row = rows.get(tool.name) ?? '';
+      expect(row, tool.name).toContain(tool.cache ? `${tool.cache.ttlSeconds} s` : 'not cached');
+    }
+  });
+});

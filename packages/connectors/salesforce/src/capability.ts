@@ -1,0 +1,84 @@
+import type {
+  AccountMatch,
+  CallOptions,
+  CrmCapability,
+  CustomerLookup,
+  InstanceInfo,
+  MatchMethod,
+} from '@switchboard/kit';
+import { Account, Contact, Deal, ToolError } from '@switchboard/kit';
+import type { CallScope, SalesforceClient } from './client.js';
+import {
+  getAccount,
+  isDomain,
+  isFreeMail,
+  loadAccountDetail,
+  normalizeDomain,
+  searchAccounts,
+} from './operations.js';
+import { isSalesforceId, KEY_PREFIX, toId18 } from './soql.js';
+
+/** How many candidates a lookup returns at most: composite tools want a few, not a page. */
+const MAX_MATCHES = 10;
+
+const accountId = (value: string | undefined): string | undefined => {
+  const id = value?.trim();
+  return id !== undefined && isSalesforceId(id) && id.startsWith(KEY_PREFIX.account) ? toId18(id) : undefined;
+};
+
+/**
+ * The CRM capability over the tools' query code. Lookups try id, external id (`externalIds.salesforce`),
+ * email, domain and name in that order and stop at the first that finds anyone, so that a weak name
+ * match never dilutes an exact one.
+ */
+export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): CrmCapability {
+  const scopeOf = (options: CallOptions): CallScope => ({ signal: options.signal, instance });
+  return {
+    async findAccounts(lookup: CustomerLookup, options: CallOptions): Promise<AccountMatch[]> {
+      const scope = scopeOf(options);
+      const byId: Array<[MatchMethod, string | undefined]> = [
+        ['id', accountId(lookup.id)],
+        ['external_id', accountId(lookup.externalIds?.salesforce)],
+      ];
+      for (const [method, id] of byId) {
+        if (id === undefined) continue;
+        const account = await getAccount(client, scope, id);
+        if (account !== undefined) return [{ account: Account.parse(account), matchedBy: method }];
+      }
+      const email = lookup.email?.trim().toLowerCase();
+      const domain = lookup.domain === undefined ? undefined : normalizeDomain(lookup.domain);
+      const name = lookup.name?.trim();
+      const stages: Array<[MatchMethod, { email?: string; domain?: string; name?: string } | undefined]> = [
+        ['email', email ? { email } : undefined],
+        ['domain', domain !== undefined && isDomain(domain) && !isFreeMail(domain) ? { domain } : undefined],
+        ['name', name !== undefined && name.length >= 2 ? { name } : undefined],
+      ];
+      for (const [method, criteria] of stages) {
+        if (criteria === undefined) continue;
+        const page = await searchAccounts(client, scope, criteria, { limit: MAX_MATCHES });
+        if (page.items.length > 0) {
+          // Account.parse keeps the common model only: Salesforce extras stay in the tools' outputs.
+          return page.items.map((match) => ({ account: Account.parse(match), matchedBy: method }));
+        }
+      }
+      return [];
+    },
+
+    async getAccountDetail(id: string, options: CallOptions) {
+      const scope = scopeOf(options);
+      const normalized = accountId(id);
+      if (normalized === undefined) {
+        throw new ToolError(
+          'not_found',
+          `No Salesforce account with id ${id}. Search with ${instance.toolName('search_accounts')} first.`,
+        );
+      }
+      const detail = await loadAccountDetail(client, scope, normalized);
+      return {
+        account: Account.parse(detail.account),
+        contacts: detail.contacts.map((contact) => Contact.parse(contact)),
+        openDeals: detail.openOpportunities.map((deal) => Deal.parse(deal)),
+      };
+    },
+  };
+}

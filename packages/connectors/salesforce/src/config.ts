@@ -1,0 +1,87 @@
+import { secret } from '@switchboard/kit';
+import { z } from 'zod';
+
+/** Configuration of one Salesforce connector instance. */
+export const SalesforceConfig = z
+  .object({
+    loginUrl: z
+      .url({ protocol: /^https?$/ })
+      .default('https://login.salesforce.com')
+      .describe(
+        "Where the connector gets its OAuth 2 token: the org's My Domain URL (https://acme.my.salesforce.com), " +
+          'required for the client credentials flow; https://test.salesforce.com for sandboxes (default ' +
+          'https://login.salesforce.com).',
+      ),
+    version: z
+      .string()
+      .regex(/^\d{2}\.0$/, 'An API version such as 62.0.')
+      .default('62.0')
+      .describe('REST API version the connector is pinned to (default 62.0; jsforce would default to 50.0).'),
+    authFlow: z
+      .enum(['client_credentials', 'password'])
+      .default('client_credentials')
+      .describe(
+        'OAuth 2 flow: client_credentials (a connected app with a run-as integration user; recommended) or ' +
+          'password (username-password flow, for developer orgs only).',
+      ),
+    clientId: secret('Consumer key of the connected app.'),
+    clientSecret: secret('Consumer secret of the connected app.'),
+    username: z
+      .string()
+      .min(1)
+      .max(80)
+      .optional()
+      .describe('Salesforce username of the integration user; password flow only.'),
+    password: secret(
+      'Password of the integration user followed by its security token, when the org requires one; password flow only.',
+    ).optional(),
+    requestTimeoutMs: z
+      .number()
+      .int()
+      .min(500)
+      .max(120_000)
+      .default(10_000)
+      .describe(
+        'Timeout of every HTTP request to Salesforce, token requests included, in milliseconds (default 10000).',
+      ),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(3)
+      .default(1)
+      .describe(
+        'How many times jsforce retries an idempotent read (GET) after a 5xx answer or a reset connection ' +
+          '(default 1). Writes and REQUEST_LIMIT_EXCEEDED are never retried.',
+      ),
+    queryBatchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(2000)
+      .default(200)
+      .describe(
+        'Records per page of the query tool, sent as Sforce-Query-Options: batchSize (default 200). Salesforce ' +
+          'treats it as a hint between 200 and 2000; smaller values only take effect against the sandbox.',
+      ),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional()
+      .describe(
+        'Currency of a single-currency org (ISO 4217, e.g. EUR). Leave unset for multi-currency orgs, whose ' +
+          'records carry CurrencyIsoCode.',
+      ),
+  })
+  .superRefine((config, issues) => {
+    if (config.authFlow === 'password' && (config.username === undefined || config.password === undefined)) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['username'],
+        message: 'The password flow needs username and password.',
+      });
+    }
+  });
+
+/** The configuration as a connector receives it (defaults applied). */
+export type SalesforceConfig = z.output<typeof SalesforceConfig>;

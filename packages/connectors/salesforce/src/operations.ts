@@ -1,0 +1,625 @@
+import { ToolError } from '@switchboard/kit';
+import { z } from 'zod';
+import type { CallScope, SalesforceClient } from './client.js';
+import { sfCall } from './client.js';
+import type { Keyset } from './paging.js';
+import type {
+  AccountDetail,
+  AccountMatch,
+  Activity,
+  Opportunity,
+  SalesforceAccount,
+  SalesforceContact,
+} from './schemas.js';
+import { soqlDate, soqlId, soqlLike, soqlString } from './soql.js';
+
+/** Query code shared by the tools, the resource and the CRM capability. */
+
+export const MAX_PAGE = 100;
+const MAX_CONTACTS = 50;
+const MAX_OPEN_DEALS = 50;
+const RECENT_ACTIVITIES = 10;
+/** Accounts found through contacts' emails, at most (keeps the IN list short). */
+const MAX_CONTACT_ACCOUNTS = 200;
+
+/** Free-mail domains never identify a company: a domain search skips contacts' emails there. */
+const FREE_MAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'yahoo.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'proton.me',
+  'protonmail.com',
+  't-online.de',
+]);
+
+const text = z.string().nullish();
+const ref = z.object({ Name: text }).nullish();
+
+const RawAccount = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  Website: text,
+  Industry: text,
+  NumberOfEmployees: z.number().nullish(),
+  AnnualRevenue: z.number().nullish(),
+  Phone: text,
+  BillingCity: text,
+  BillingCountryCode: text,
+  CurrencyIsoCode: text,
+  Owner: ref,
+  LastModifiedDate: text,
+});
+const RawContact = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  FirstName: text,
+  LastName: z.string(),
+  Email: text,
+  Title: text,
+  Phone: text,
+  AccountId: text,
+  Account: ref,
+});
+const RawOpportunity = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  AccountId: text,
+  Account: ref,
+  StageName: z.string(),
+  Amount: z.number().nullish(),
+  CurrencyIsoCode: text,
+  Probability: z.number().nullish(),
+  CloseDate: text,
+  IsClosed: z.boolean(),
+  IsWon: z.boolean(),
+  Owner: ref,
+});
+const RawTask = z.object({
+  Id: z.string(),
+  Subject: text,
+  Status: z.string(),
+  Type: text,
+  ActivityDate: text,
+  WhatId: text,
+  WhoId: text,
+  AccountId: text,
+  CreatedDate: z.string(),
+});
+const AccountIdRow = z.object({ AccountId: z.string().nullish() });
+
+const QueryResult = z.object({
+  totalSize: z.number(),
+  done: z.boolean(),
+  nextRecordsUrl: z.string().optional(),
+  records: z.array(z.unknown()),
+});
+
+const withCurrency = (client: SalesforceClient, fields: string[]) =>
+  client.config.currency === undefined ? [...fields, 'CurrencyIsoCode'] : fields;
+
+const accountFields = (client: SalesforceClient) =>
+  withCurrency(client, [
+    'Id',
+    'Name',
+    'Website',
+    'Industry',
+    'NumberOfEmployees',
+    'AnnualRevenue',
+    'Phone',
+    'BillingCity',
+    'BillingCountryCode',
+    'Owner.Name',
+    'LastModifiedDate',
+  ]).join(', ');
+const CONTACT_FIELDS = 'Id, Name, FirstName, LastName, Email, Title, Phone, AccountId, Account.Name';
+const opportunityFields = (client: SalesforceClient) =>
+  withCurrency(client, [
+    'Id',
+    'Name',
+    'AccountId',
+    'Account.Name',
+    'StageName',
+    'Amount',
+    'Probability',
+    'CloseDate',
+    'IsClosed',
+    'IsWon',
+    'Owner.Name',
+  ]).join(', ');
+const TASK_FIELDS = 'Id, Subject, Status, Type, ActivityDate, WhatId, WhoId, AccountId, CreatedDate';
+
+/** Runs one SOQL query (one batch) and parses its records; parsing failures are `internal`. */
+export async function query<S extends z.ZodType>(
+  client: SalesforceClient,
+  scope: CallScope,
+  soql: string,
+  schema: S,
+): Promise<Array<z.output<S>>> {
+  const raw = await sfCall(client, scope, () => client.conn.query(soql, { autoFetch: false }));
+  const parsed = QueryResult.extend({ records: z.array(schema) }).safeParse(raw);
+  if (!parsed.success) {
+    throw new ToolError(
+      'internal',
+      'Salesforce returned records in an unexpected shape. The error was logged.',
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  return parsed.data.records;
+}
+
+/** ISO 8601 from Salesforce's `2025-03-01T09:30:00.000+0000`. */
+export function isoInstant(value: string): string {
+  const date = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}
+
+export function normalizeDomain(value: string): string {
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/[/?#:].*$/, '')
+    .replace(/\.$/, '');
+}
+
+export const isDomain = (value: string) => /^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$/.test(value);
+export const isFreeMail = (domain: string) => FREE_MAIL.has(domain);
+
+const opt = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+
+function recordUrl(client: SalesforceClient, object: string, id: string): string | undefined {
+  const base = client.conn.instanceUrl;
+  return base ? `${base}/lightning/r/${object}/${id}/view` : undefined;
+}
+
+function source(client: SalesforceClient, scope: CallScope, object: string, id: string) {
+  const url = recordUrl(client, object, id);
+  return { system: 'salesforce', instance: scope.instance.namespace, id, ...(url ? { url } : {}) };
+}
+
+function currencyOf(client: SalesforceClient, value: string | null | undefined): string | undefined {
+  return client.config.currency ?? opt(value) ?? undefined;
+}
+
+function toAccount(
+  client: SalesforceClient,
+  scope: CallScope,
+  row: z.output<typeof RawAccount>,
+): SalesforceAccount {
+  const currency = currencyOf(client, row.CurrencyIsoCode);
+  const domain = row.Website ? normalizeDomain(row.Website) : undefined;
+  return {
+    source: source(client, scope, 'Account', row.Id),
+    name: row.Name,
+    ...(domain && isDomain(domain) ? { domain } : {}),
+    ...(row.Website ? { website: row.Website } : {}),
+    ...(row.Phone ? { phone: row.Phone } : {}),
+    ...(row.Industry ? { industry: row.Industry } : {}),
+    ...(typeof row.NumberOfEmployees === 'number' ? { employees: Math.round(row.NumberOfEmployees) } : {}),
+    ...(typeof row.AnnualRevenue === 'number' && currency
+      ? { annualRevenue: { amount: row.AnnualRevenue, currency } }
+      : {}),
+    ...(row.BillingCity ? { city: row.BillingCity } : {}),
+    ...(row.BillingCountryCode ? { country: row.BillingCountryCode } : {}),
+    ...(row.Owner?.Name ? { owner: row.Owner.Name } : {}),
+    ...(row.LastModifiedDate ? { updatedAt: isoInstant(row.LastModifiedDate) } : {}),
+  };
+}
+
+function toContact(
+  client: SalesforceClient,
+  scope: CallScope,
+  row: z.output<typeof RawContact>,
+): SalesforceContact {
+  return {
+    source: source(client, scope, 'Contact', row.Id),
+    name: row.Name,
+    lastName: row.LastName,
+    ...(row.FirstName ? { firstName: row.FirstName } : {}),
+    ...(row.AccountId ? { accountId: row.AccountId } : {}),
+    ...(row.Account?.Name ? { accountName: row.Account.Name } : {}),
+    ...(row.Email ? { email: row.Email } : {}),
+    ...(row.Phone ? { phone: row.Phone } : {}),
+    ...(row.Title ? { title: row.Title } : {}),
+  };
+}
+
+function toOpportunity(
+  client: SalesforceClient,
+  scope: CallScope,
+  row: z.output<typeof RawOpportunity>,
+): Opportunity {
+  const currency = currencyOf(client, row.CurrencyIsoCode);
+  return {
+    source: source(client, scope, 'Opportunity', row.Id),
+    name: row.Name,
+    stage: row.StageName,
+    isClosed: row.IsClosed,
+    isWon: row.IsWon,
+    ...(row.AccountId ? { accountId: row.AccountId } : {}),
+    ...(row.Account?.Name ? { accountName: row.Account.Name } : {}),
+    ...(typeof row.Amount === 'number' && currency ? { amount: { amount: row.Amount, currency } } : {}),
+    ...(row.CloseDate ? { closeDate: row.CloseDate } : {}),
+    ...(typeof row.Probability === 'number' ? { probability: row.Probability } : {}),
+    ...(row.Owner?.Name ? { owner: row.Owner.Name } : {}),
+  };
+}
+
+function toActivity(row: z.output<typeof RawTask>): Activity {
+  return {
+    id: row.Id,
+    status: row.Status,
+    createdAt: isoInstant(row.CreatedDate),
+    ...(row.Subject ? { subject: row.Subject } : {}),
+    ...(row.Type ? { type: row.Type } : {}),
+    ...(row.ActivityDate ? { dueDate: row.ActivityDate } : {}),
+    ...(row.WhatId ? { relatedToId: row.WhatId } : {}),
+    ...(row.WhoId ? { contactId: row.WhoId } : {}),
+    ...(row.AccountId ? { accountId: row.AccountId } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyset paging
+
+interface SortKey {
+  field: string;
+  direction: 'ASC' | 'DESC';
+  literal(value: string): string;
+}
+
+/** `(F > v OR (F = v AND Id > id))` for the records after the keyset, in the sort order. */
+function after(sort: SortKey, keyset: Keyset | undefined): string | undefined {
+  if (keyset === undefined) return undefined;
+  const op = sort.direction === 'ASC' ? '>' : '<';
+  const value = sort.literal(keyset.v);
+  return `(${sort.field} ${op} ${value} OR (${sort.field} = ${value} AND Id ${op} ${soqlId(keyset.id)}))`;
+}
+
+const orderBy = (sort: SortKey) => `ORDER BY ${sort.field} ${sort.direction}, Id ${sort.direction}`;
+
+export interface Page<T> {
+  items: T[];
+  /** The keyset of the last record when more records follow. */
+  next?: { v: string; id: string };
+}
+
+async function keysetPage<S extends z.ZodType<{ Id: string }>>(
+  client: SalesforceClient,
+  scope: CallScope,
+  spec: {
+    object: string;
+    fields: string;
+    where: string[];
+    sort: SortKey;
+    sortValue(row: z.output<S>): string;
+  },
+  schema: S,
+  page: { limit: number; after?: Keyset },
+): Promise<Page<z.output<S>>> {
+  const conditions = [...spec.where];
+  const keyset = after(spec.sort, page.after);
+  if (keyset) conditions.push(keyset);
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const soql = `SELECT ${spec.fields} FROM ${spec.object}${where} ${orderBy(spec.sort)} LIMIT ${page.limit + 1}`;
+  const rows = await query(client, scope, soql, schema);
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    ...(rows.length > page.limit && last ? { next: { v: spec.sortValue(last), id: last.Id } } : {}),
+  };
+}
+
+const BY_NAME: SortKey = { field: 'Name', direction: 'ASC', literal: soqlString };
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+export interface AccountCriteria {
+  name?: string;
+  domain?: string;
+  email?: string;
+}
+
+async function accountIdsOfContacts(
+  client: SalesforceClient,
+  scope: CallScope,
+  condition: string,
+): Promise<string[]> {
+  const rows = await query(
+    client,
+    scope,
+    `SELECT AccountId FROM Contact WHERE ${condition} AND AccountId != null LIMIT ${MAX_CONTACT_ACCOUNTS}`,
+    AccountIdRow,
+  );
+  return [...new Set(rows.flatMap((row) => (row.AccountId ? [row.AccountId] : [])))];
+}
+
+/**
+ * Accounts matching any of the criteria (alternatives), by name then id, with the strongest
+ * criterion each matched. Emails and domains also match through the account's contacts.
+ */
+export async function searchAccounts(
+  client: SalesforceClient,
+  scope: CallScope,
+  criteria: AccountCriteria,
+  page: { limit: number; after?: Keyset },
+): Promise<Page<AccountMatch>> {
+  const email = criteria.email?.trim().toLowerCase();
+  const domain = criteria.domain === undefined ? undefined : normalizeDomain(criteria.domain);
+  const [byEmail, byDomain] = await Promise.all([
+    email ? accountIdsOfContacts(client, scope, `Email = ${soqlString(email)}`) : Promise.resolve([]),
+    domain && !isFreeMail(domain)
+      ? accountIdsOfContacts(client, scope, `Email LIKE ${soqlLike(`@${domain}`, 'suffix')}`)
+      : Promise.resolve([]),
+  ]);
+  const alternatives: string[] = [];
+  if (criteria.name) alternatives.push(`Name LIKE ${soqlLike(criteria.name.trim())}`);
+  if (domain) alternatives.push(`Website LIKE ${soqlLike(domain)}`);
+  const ids = [...new Set([...byEmail, ...byDomain])];
+  if (ids.length > 0) alternatives.push(`Id IN (${ids.map(soqlId).join(', ')})`);
+  if (alternatives.length === 0) return { items: [] };
+
+  const raw = await keysetPage(
+    client,
+    scope,
+    {
+      object: 'Account',
+      fields: accountFields(client),
+      where: [`(${alternatives.join(' OR ')})`],
+      sort: BY_NAME,
+      sortValue: (row) => row.Name,
+    },
+    RawAccount,
+    page,
+  );
+  const emailIds = new Set(byEmail);
+  const domainIds = new Set(byDomain);
+  const name = criteria.name?.trim().toLowerCase();
+  const items = raw.items.flatMap((row): AccountMatch[] => {
+    const account = toAccount(client, scope, row);
+    const websiteMatches =
+      domain !== undefined &&
+      account.domain !== undefined &&
+      (account.domain === domain || account.domain.endsWith(`.${domain}`));
+    // LIKE on the website over-matches (ab.com in cab.com): keep only real matches.
+    const matchedBy = emailIds.has(row.Id)
+      ? 'email'
+      : domainIds.has(row.Id) || websiteMatches
+        ? 'domain'
+        : name !== undefined && row.Name.toLowerCase().includes(name)
+          ? 'name'
+          : undefined;
+    return matchedBy ? [{ ...account, matchedBy }] : [];
+  });
+  return { items, ...(raw.next ? { next: raw.next } : {}) };
+}
+
+export async function getAccount(
+  client: SalesforceClient,
+  scope: CallScope,
+  id: string,
+): Promise<SalesforceAccount | undefined> {
+  const rows = await query(
+    client,
+    scope,
+    `SELECT ${accountFields(client)} FROM Account WHERE Id = ${soqlId(id)}`,
+    RawAccount,
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : toAccount(client, scope, row);
+}
+
+export function accountNotFound(scope: CallScope, id: string): ToolError {
+  const hint = id.startsWith('003')
+    ? ` That is a contact id: ${scope.instance.toolName('search_contacts')} gives its accountId.`
+    : id.startsWith('006')
+      ? ` That is an opportunity id: ${scope.instance.toolName('list_opportunities')} gives its accountId.`
+      : '';
+  return new ToolError(
+    'not_found',
+    `No Salesforce account with id ${id}.${hint} Search with ${scope.instance.toolName('search_accounts')} first.`,
+  );
+}
+
+/** The account with its contacts, open opportunities and recent activities. */
+export async function loadAccountDetail(
+  client: SalesforceClient,
+  scope: CallScope,
+  id: string,
+): Promise<AccountDetail> {
+  const account = await getAccount(client, scope, id);
+  if (account === undefined) throw accountNotFound(scope, id);
+  const accountId = account.source.id;
+  const [contacts, deals, tasks] = await Promise.all([
+    query(
+      client,
+      scope,
+      `SELECT ${CONTACT_FIELDS} FROM Contact WHERE AccountId = ${soqlId(accountId)} ORDER BY Name ASC, Id ASC LIMIT ${MAX_CONTACTS + 1}`,
+      RawContact,
+    ),
+    query(
+      client,
+      scope,
+      `SELECT ${opportunityFields(client)} FROM Opportunity WHERE AccountId = ${soqlId(accountId)} AND IsClosed = false ` +
+        `ORDER BY CloseDate ASC, Id ASC LIMIT ${MAX_OPEN_DEALS}`,
+      RawOpportunity,
+    ),
+    query(
+      client,
+      scope,
+      `SELECT ${TASK_FIELDS} FROM Task WHERE AccountId = ${soqlId(accountId)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${RECENT_ACTIVITIES}`,
+      RawTask,
+    ),
+  ]);
+  return {
+    account,
+    contacts: contacts.slice(0, MAX_CONTACTS).map((row) => toContact(client, scope, row)),
+    contactsTruncated: contacts.length > MAX_CONTACTS,
+    openOpportunities: deals.map((row) => toOpportunity(client, scope, row)),
+    recentActivities: tasks.map(toActivity),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts and opportunities
+
+export interface ContactFilters {
+  query?: string;
+  email?: string;
+  accountId?: string;
+}
+
+export async function searchContacts(
+  client: SalesforceClient,
+  scope: CallScope,
+  filters: ContactFilters,
+  page: { limit: number; after?: Keyset },
+): Promise<Page<SalesforceContact>> {
+  const where: string[] = [];
+  if (filters.query) {
+    const term = filters.query.trim();
+    where.push(`(Name LIKE ${soqlLike(term)} OR Email LIKE ${soqlLike(term)})`);
+  }
+  if (filters.email) where.push(`Email = ${soqlString(filters.email.trim().toLowerCase())}`);
+  if (filters.accountId) where.push(`AccountId = ${soqlId(filters.accountId)}`);
+  const raw = await keysetPage(
+    client,
+    scope,
+    { object: 'Contact', fields: CONTACT_FIELDS, where, sort: BY_NAME, sortValue: (row) => row.Name },
+    RawContact,
+    page,
+  );
+  return {
+    items: raw.items.map((row) => toContact(client, scope, row)),
+    ...(raw.next ? { next: raw.next } : {}),
+  };
+}
+
+export type OpportunityStatus = 'open' | 'closed' | 'won' | 'lost' | 'all';
+
+export interface OpportunityFilters {
+  accountId?: string;
+  stage?: string;
+  status: OpportunityStatus;
+}
+
+const STATUS_CONDITION: Record<OpportunityStatus, string | undefined> = {
+  open: 'IsClosed = false',
+  closed: 'IsClosed = true',
+  won: 'IsWon = true',
+  lost: '(IsClosed = true AND IsWon = false)',
+  all: undefined,
+};
+
+/** Open opportunities soonest close first; closed ones most recent first. */
+export async function listOpportunities(
+  client: SalesforceClient,
+  scope: CallScope,
+  filters: OpportunityFilters,
+  page: { limit: number; after?: Keyset },
+): Promise<Page<Opportunity>> {
+  const where: string[] = [];
+  const status = STATUS_CONDITION[filters.status];
+  if (status) where.push(status);
+  if (filters.accountId) where.push(`AccountId = ${soqlId(filters.accountId)}`);
+  if (filters.stage) where.push(`StageName = ${soqlString(filters.stage)}`);
+  const sort: SortKey = {
+    field: 'CloseDate',
+    direction: filters.status === 'open' ? 'ASC' : 'DESC',
+    literal: soqlDate,
+  };
+  const raw = await keysetPage(
+    client,
+    scope,
+    {
+      object: 'Opportunity',
+      fields: opportunityFields(client),
+      where,
+      sort,
+      sortValue: (row) => row.CloseDate ?? '',
+    },
+    RawOpportunity,
+    page,
+  );
+  return {
+    items: raw.items.map((row) => toOpportunity(client, scope, row)),
+    ...(raw.next ? { next: raw.next } : {}),
+  };
+}
+
+export async function getOpportunity(
+  client: SalesforceClient,
+  scope: CallScope,
+  id: string,
+): Promise<Opportunity | undefined> {
+  const rows = await query(
+    client,
+    scope,
+    `SELECT ${opportunityFields(client)} FROM Opportunity WHERE Id = ${soqlId(id)}`,
+    RawOpportunity,
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : toOpportunity(client, scope, row);
+}
+
+export async function getTask(
+  client: SalesforceClient,
+  scope: CallScope,
+  id: string,
+): Promise<Activity | undefined> {
+  const rows = await query(
+    client,
+    scope,
+    `SELECT ${TASK_FIELDS} FROM Task WHERE Id = ${soqlId(id)}`,
+    RawTask,
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : toActivity(row);
+}
+
+/** Does a record of this id exist (any object with a query-able Id)? */
+export async function exists(
+  client: SalesforceClient,
+  scope: CallScope,
+  object: string,
+  id: string,
+): Promise<boolean> {
+  const rows = await query(
+    client,
+    scope,
+    `SELECT Id FROM ${object} WHERE Id = ${soqlId(id)}`,
+    z.object({ Id: z.string() }),
+  );
+  return rows.length > 0;
+}
+
+/** The account a contact belongs to. */
+export async function accountOfContact(
+  client: SalesforceClient,
+  scope: CallScope,
+  id: string,
+): Promise<string | undefined> {
+  const rows = await query(
+    client,
+    scope,
+    `SELECT AccountId FROM Contact WHERE Id = ${soqlId(id)}`,
+    AccountIdRow,
+  );
+  return rows[0]?.AccountId ?? undefined;
+}
+
+export { QueryResult };

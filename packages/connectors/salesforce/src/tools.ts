@@ -1,0 +1,574 @@
+import { cursorInput, limitInput, nextCursorOutput, ToolError } from '@switchboard/kit';
+import { z } from 'zod';
+import { errorCodeOf, sfCall } from './client.js';
+import { salesforce } from './connector.js';
+import {
+  getOpportunity,
+  getTask,
+  isDomain,
+  listOpportunities,
+  loadAccountDetail,
+  MAX_PAGE,
+  normalizeDomain,
+  QueryResult,
+  searchAccounts,
+  searchContacts,
+} from './operations.js';
+import { decodeKeyset, decodeLocator, encodeKeyset, encodeLocator, fingerprint } from './paging.js';
+import { AccountDetail, AccountMatch, Activity, Opportunity, SalesforceContact } from './schemas.js';
+import { isSalesforceId, KEY_PREFIX, MAX_QUERY_ROWS, prepareQuery, salesforceId, toId18 } from './soql.js';
+
+const READ = ['crm:read'] as const;
+const WRITE = ['crm:write'] as const;
+const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+
+const accountTag = (id: string | undefined) => (id === undefined ? [] : [`salesforce:account:${id}`]);
+
+// ---------------------------------------------------------------------------------------------
+
+export const searchAccountsTool = salesforce.tool({
+  name: 'search_accounts',
+  title: 'Search Salesforce accounts',
+  description:
+    'Find Salesforce accounts (customer companies) by part of their name, their website/email domain, or the ' +
+    'exact email of one of their contacts. Criteria are alternatives: an account matching any of them is ' +
+    'returned once, labelled with the strongest criterion it matched (email, then domain, then name); pages are ' +
+    'ordered by account name. Use it to get the id that {tool:get_account}, {tool:list_opportunities} and ' +
+    '{tool:log_activity} take. To find people use {tool:search_contacts}.',
+  input: z
+    .object({
+      query: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .optional()
+        .describe('Part of the account name, case-insensitive.'),
+      domain: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .max(253)
+        .refine(
+          (value) => isDomain(normalizeDomain(value)),
+          'Pass a domain such as "example.com" or a website URL.',
+        )
+        .optional()
+        .describe(
+          'Website or email domain, e.g. "example.com" (a URL is accepted). Matches the account website and ' +
+            'the email domain of its contacts (free-mail domains such as gmail.com match websites only).',
+        ),
+      email: z
+        .email()
+        .max(254)
+        .toLowerCase()
+        .optional()
+        .describe('Exact email address of a contact of the account.'),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) => input.query !== undefined || input.domain !== undefined || input.email !== undefined,
+      'Pass at least one of query (part of the name), domain or email.',
+    ),
+  output: z.object({
+    accounts: z
+      .array(AccountMatch)
+      .describe('Matching accounts by name. A page may hold fewer than limit accounts; follow nextCursor.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 300,
+    scope: 'shared',
+    tags: (_input, output) => [
+      'salesforce:accounts',
+      ...output.accounts.flatMap((account) => accountTag(account.source.id)),
+    ],
+  },
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const criteria = {
+      ...(input.query === undefined ? {} : { name: input.query }),
+      ...(input.domain === undefined ? {} : { domain: normalizeDomain(input.domain) }),
+      ...(input.email === undefined ? {} : { email: input.email }),
+    };
+    const filters = fingerprint({ tool: 'search_accounts', ...criteria });
+    const keyset = decodeKeyset(input.cursor, filters);
+    const page = await searchAccounts(ctx.client, ctx, criteria, {
+      limit: input.limit,
+      ...(keyset ? { after: keyset } : {}),
+    });
+    return {
+      accounts: page.items,
+      nextCursor: page.next ? encodeKeyset(filters, page.next.v, page.next.id) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const getAccountTool = salesforce.tool({
+  name: 'get_account',
+  title: 'Get a Salesforce account',
+  description:
+    'Get one Salesforce account by id with its contacts, its open opportunities and its 10 most recent ' +
+    'activities. Find the id with {tool:search_accounts} first. For closed or all opportunities use ' +
+    '{tool:list_opportunities}; to search people across accounts use {tool:search_contacts}.',
+  input: z.object({
+    id: salesforceId(
+      'account',
+      'Salesforce account id (001..., 15 or 18 characters), from {tool:search_accounts}.',
+    ),
+  }),
+  output: AccountDetail,
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (input) => accountTag(input.id),
+    negativeTtlSeconds: 30,
+  },
+  timeoutMs: 15_000,
+  handler: (input, ctx) => loadAccountDetail(ctx.client, ctx, input.id),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const searchContactsTool = salesforce.tool({
+  name: 'search_contacts',
+  title: 'Search Salesforce contacts',
+  description:
+    'Find Salesforce contacts (people at customer accounts) by part of their name or email, by exact email, ' +
+    'or all contacts of one account. Filters combine (all must match); results are ordered by name. Each ' +
+    'contact carries its accountId for {tool:get_account}. To find companies use {tool:search_accounts}.',
+  input: z
+    .object({
+      query: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .optional()
+        .describe('Part of the name or email, case-insensitive.'),
+      email: z.email().max(254).toLowerCase().optional().describe('Exact email address.'),
+      accountId: salesforceId('account', 'Only contacts of this account (001...).').optional(),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) => input.query !== undefined || input.email !== undefined || input.accountId !== undefined,
+      'Pass at least one of query, email or accountId.',
+    ),
+  output: z.object({
+    contacts: z.array(SalesforceContact).describe('Matching contacts by name.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 300,
+    scope: 'shared',
+    tags: (input, output) => [
+      'salesforce:contacts',
+      ...accountTag(input.accountId),
+      ...output.contacts.flatMap((contact) => accountTag(contact.accountId)),
+    ],
+  },
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const filters = {
+      ...(input.query === undefined ? {} : { query: input.query }),
+      ...(input.email === undefined ? {} : { email: input.email }),
+      ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
+    };
+    const fp = fingerprint({ tool: 'search_contacts', ...filters });
+    const keyset = decodeKeyset(input.cursor, fp);
+    const page = await searchContacts(ctx.client, ctx, filters, {
+      limit: input.limit,
+      ...(keyset ? { after: keyset } : {}),
+    });
+    return {
+      contacts: page.items,
+      nextCursor: page.next ? encodeKeyset(fp, page.next.v, page.next.id) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const listOpportunitiesTool = salesforce.tool({
+  name: 'list_opportunities',
+  title: 'List Salesforce opportunities',
+  description:
+    'List Salesforce opportunities (deals), optionally of one account and in one stage. status open (default) ' +
+    'lists the pipeline soonest close date first; closed, won, lost and all list most recent close date first. ' +
+    'To move a deal to another stage use {tool:update_opportunity_stage}; for an account overview use ' +
+    '{tool:get_account}.',
+  input: z.object({
+    accountId: salesforceId(
+      'account',
+      'Only opportunities of this account (001...), from {tool:search_accounts}.',
+    ).optional(),
+    stage: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Only this stage, exactly as named, e.g. "Needs Analysis".'),
+    status: z
+      .enum(['open', 'closed', 'won', 'lost', 'all'])
+      .default('open')
+      .describe('open (default), closed (won or lost), won, lost, or all.'),
+    limit: limitInput(20, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    opportunities: z.array(Opportunity).describe('Opportunities in close-date order.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 120,
+    scope: 'shared',
+    tags: (input) => ['salesforce:opportunities', ...accountTag(input.accountId)],
+  },
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const filters = {
+      status: input.status,
+      ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
+      ...(input.stage === undefined ? {} : { stage: input.stage }),
+    };
+    const fp = fingerprint({ tool: 'list_opportunities', ...filters });
+    const keyset = decodeKeyset(input.cursor, fp);
+    const page = await listOpportunities(ctx.client, ctx, filters, {
+      limit: input.limit,
+      ...(keyset ? { after: keyset } : {}),
+    });
+    return {
+      opportunities: page.items,
+      nextCursor: page.next ? encodeKeyset(fp, page.next.v, page.next.id) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValue),
+    z.record(z.string(), JsonValue),
+  ]),
+);
+
+/** Drops the `attributes` envelope Salesforce puts on every record and related record. */
+function stripAttributes(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(stripAttributes);
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [key: string]: JsonValue } = {};
+  for (const [key, child] of Object.entries(value))
+    if (key !== 'attributes') out[key] = stripAttributes(child);
+  return out;
+}
+
+const QueryRecords = QueryResult.extend({ records: z.array(z.record(z.string(), JsonValue)) });
+
+export const queryTool = salesforce.tool({
+  name: 'query',
+  title: 'Run a read-only SOQL query',
+  description:
+    'Run one read-only SOQL SELECT statement against Salesforce, for questions the other tools cannot answer ' +
+    `(other fields, filters, objects). At most ${MAX_QUERY_ROWS} rows: a larger or missing LIMIT is set to ` +
+    `${MAX_QUERY_ROWS}. DML, several statements and FOR VIEW/UPDATE are refused. Prefer {tool:search_accounts}, ` +
+    '{tool:get_account}, {tool:search_contacts} and {tool:list_opportunities} when they fit; to change data use ' +
+    '{tool:log_activity} or {tool:update_opportunity_stage}.',
+  input: z.object({
+    soql: z
+      .string()
+      .min(10)
+      .max(20_000)
+      .describe("One SOQL SELECT statement, e.g. SELECT Id, Name FROM Account WHERE Industry = 'Energy'."),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    records: z
+      .array(z.record(z.string(), JsonValue))
+      .describe(
+        'Rows of this page as Salesforce returns them (relationship fields nested), without attributes.',
+      ),
+    totalSize: z.number().int().describe('Rows the query returns in all pages (after the LIMIT).'),
+    limit: z.number().int().describe(`The LIMIT that was applied (at most ${MAX_QUERY_ROWS}).`),
+    limitCapped: z.boolean().describe(`True when the LIMIT was added or lowered to ${MAX_QUERY_ROWS}.`),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: ['salesforce:query'],
+  annotations: READ_ONLY,
+  cache: { ttlSeconds: 60, scope: 'shared', tags: () => ['salesforce:query'] },
+  timeoutMs: 20_000,
+  async handler(input, ctx) {
+    const writeTools = `${ctx.instance.toolName('log_activity')} or ${ctx.instance.toolName('update_opportunity_stage')}`;
+    const prepared = prepareQuery(input.soql, writeTools);
+    const fp = fingerprint({ tool: 'query', soql: prepared.soql });
+    const headers = { 'Sforce-Query-Options': `batchSize=${ctx.config.queryBatchSize}` };
+    const { conn } = ctx.client;
+    let raw: unknown;
+    try {
+      raw = await sfCall(ctx.client, ctx, () =>
+        input.cursor === undefined
+          ? conn.query(prepared.soql, { autoFetch: false, headers })
+          : conn.request({ method: 'GET', url: `/query/${decodeLocator(input.cursor, fp)}`, headers }),
+      );
+    } catch (error) {
+      const code = error instanceof ToolError ? errorCodeOf(error.cause) : undefined;
+      if (error instanceof ToolError && error.code === 'invalid_input' && code !== undefined) {
+        // The model wrote this SOQL: Salesforce's own diagnosis is what it needs to fix it. The
+        // message is Salesforce's error text for the statement, never a body or credential.
+        const detail = error.cause instanceof Error ? error.cause.message.slice(0, 300) : '';
+        throw new ToolError(
+          'invalid_input',
+          code === 'INVALID_QUERY_LOCATOR'
+            ? 'The cursor has expired (Salesforce keeps query cursors for 15 minutes). Run the query again without cursor.'
+            : `Salesforce rejected the query (${code}): ${detail}`,
+          { cause: error.cause },
+        );
+      }
+      throw error;
+    }
+    const parsed = QueryRecords.safeParse(raw);
+    if (!parsed.success) {
+      throw new ToolError(
+        'internal',
+        'Salesforce returned the query result in an unexpected shape. The error was logged.',
+        {
+          cause: parsed.error,
+        },
+      );
+    }
+    const locator = parsed.data.nextRecordsUrl?.split('/').pop();
+    return {
+      records: parsed.data.records.map((record) => {
+        const stripped = stripAttributes(record);
+        return stripped !== null && typeof stripped === 'object' && !Array.isArray(stripped) ? stripped : {};
+      }),
+      totalSize: parsed.data.totalSize,
+      limit: prepared.limit,
+      limitCapped: prepared.capped,
+      nextCursor: !parsed.data.done && locator ? encodeLocator(fp, locator) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+const SaveResult = z.object({ id: z.string(), success: z.boolean() });
+
+export const logActivityTool = salesforce.tool({
+  name: 'log_activity',
+  title: 'Log an activity in Salesforce',
+  description:
+    'Log a call, email, meeting or note as a Salesforce task on an account, a contact or an opportunity, so ' +
+    "that it appears in the record's activity history. Creates a new task on every call (not idempotent). " +
+    'Find ids with {tool:search_accounts}, {tool:search_contacts} or {tool:list_opportunities}; ' +
+    '{tool:get_account} shows the logged activities.',
+  input: z.object({
+    recordId: z
+      .string()
+      .trim()
+      .refine(isSalesforceId, 'Pass a 15- or 18-character Salesforce id.')
+      .refine(
+        (id) =>
+          [KEY_PREFIX.account, KEY_PREFIX.contact, KEY_PREFIX.opportunity].some((prefix) =>
+            id.startsWith(prefix),
+          ),
+        'Pass an account (001...), contact (003...) or opportunity (006...) id.',
+      )
+      .transform(toId18)
+      .describe(
+        'Id of the account (001...), contact (003...) or opportunity (006...) the activity is about.',
+      ),
+    contactId: salesforceId(
+      'contact',
+      'Optional contact (003...) the activity was with, when recordId is an account or opportunity.',
+    ).optional(),
+    subject: z.string().trim().min(1).max(255).describe('Short subject, e.g. "Call: renewal pricing".'),
+    description: z.string().max(32_000).optional().describe('Notes: what was discussed or agreed.'),
+    type: z
+      .enum(['Call', 'Email', 'Meeting', 'Other'])
+      .default('Call')
+      .describe('Kind of activity (default Call).'),
+    status: z
+      .enum(['Completed', 'Not Started', 'In Progress'])
+      .default('Completed')
+      .describe('Completed for something that happened (default); Not Started for a follow-up to do.'),
+    date: z.iso.date().optional().describe('Activity date (YYYY-MM-DD); defaults to today (UTC).'),
+  }),
+  output: z.object({ activity: Activity.describe('The task as Salesforce stored it.') }),
+  scopes: WRITE,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  invalidates: (input, output) => [
+    'salesforce:query',
+    ...accountTag(output.activity.accountId),
+    ...(input.recordId.startsWith(KEY_PREFIX.account) ? accountTag(input.recordId) : []),
+  ],
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const isContact = input.recordId.startsWith(KEY_PREFIX.contact);
+    if (isContact && input.contactId !== undefined) {
+      throw new ToolError(
+        'invalid_input',
+        'recordId is already a contact: omit contactId, or pass an account or opportunity as recordId.',
+      );
+    }
+    const task = {
+      Subject: input.subject,
+      Type: input.type,
+      Status: input.status,
+      TaskSubtype: input.type === 'Email' ? 'Email' : input.type === 'Call' ? 'Call' : 'Task',
+      ActivityDate: input.date ?? today(),
+      ...(input.description === undefined ? {} : { Description: input.description }),
+      ...(isContact ? { WhoId: input.recordId } : { WhatId: input.recordId }),
+      ...(input.contactId === undefined ? {} : { WhoId: input.contactId }),
+    };
+    let saved: unknown;
+    try {
+      saved = await sfCall(ctx.client, ctx, () => ctx.client.conn.sobject('Task').create(task));
+    } catch (error) {
+      if (error instanceof ToolError && errorCodeOf(error.cause) === 'INVALID_CROSS_REFERENCE_KEY') {
+        const ids = [input.recordId, input.contactId].filter((id) => id !== undefined).join(' or ');
+        throw new ToolError(
+          'not_found',
+          `No Salesforce record with id ${ids}. Find the account with ${ctx.instance.toolName('search_accounts')}, ` +
+            `the contact with ${ctx.instance.toolName('search_contacts')} or the opportunity with ` +
+            `${ctx.instance.toolName('list_opportunities')}.`,
+          { cause: error.cause },
+        );
+      }
+      throw error;
+    }
+    const result = SaveResult.safeParse(saved);
+    if (!result.success || !result.data.success) {
+      throw new ToolError('internal', 'Salesforce did not confirm the new task. The error was logged.', {
+        cause: saved,
+      });
+    }
+    const activity = await getTask(ctx.client, ctx, result.data.id);
+    if (activity === undefined) {
+      throw new ToolError(
+        'internal',
+        `Salesforce created task ${result.data.id} but does not return it yet. Check it later.`,
+      );
+    }
+    return { activity };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const Describe = z.object({
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() })).nullish(),
+    }),
+  ),
+});
+
+export const updateOpportunityStageTool = salesforce.tool({
+  name: 'update_opportunity_stage',
+  title: 'Move a Salesforce opportunity to another stage',
+  description:
+    'Set the stage of one Salesforce opportunity (e.g. "Negotiation/Review", "Closed Won"), and optionally its ' +
+    'close date. Closed Won and Closed Lost close the deal. Setting the stage it already has changes nothing. ' +
+    'Find the opportunity with {tool:list_opportunities} or {tool:get_account}; to record what happened use ' +
+    '{tool:log_activity}.',
+  input: z.object({
+    opportunityId: salesforceId(
+      'opportunity',
+      'Salesforce opportunity id (006...), from {tool:list_opportunities}.',
+    ),
+    stage: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .describe('The new stage, exactly as the org names it, e.g. "Closed Won".'),
+    closeDate: z.iso.date().optional().describe('New close date (YYYY-MM-DD); unchanged when omitted.'),
+  }),
+  output: z.object({
+    opportunity: Opportunity.describe('The opportunity after the update.'),
+    previousStage: z.string().describe('The stage before the update.'),
+  }),
+  scopes: WRITE,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  invalidates: (input, output) => [
+    'salesforce:opportunities',
+    'salesforce:query',
+    `salesforce:opportunity:${input.opportunityId}`,
+    ...accountTag(output.opportunity.accountId),
+  ],
+  timeoutMs: 15_000,
+  async handler(input, ctx) {
+    const { client } = ctx;
+    const [before, describe] = await Promise.all([
+      getOpportunity(client, ctx, input.opportunityId),
+      sfCall(client, ctx, () => client.conn.describe$('Opportunity')),
+    ]);
+    if (before === undefined) {
+      throw new ToolError(
+        'not_found',
+        `No Salesforce opportunity with id ${input.opportunityId}. Find it with ${ctx.instance.toolName('list_opportunities')}.`,
+      );
+    }
+    const stages = (
+      Describe.safeParse(describe).data?.fields.find((field) => field.name === 'StageName')?.picklistValues ??
+      []
+    )
+      .filter((value) => value.active)
+      .map((value) => value.value);
+    if (stages.length > 0 && !stages.includes(input.stage)) {
+      throw new ToolError(
+        'invalid_input',
+        `"${input.stage}" is not an opportunity stage here. Use one of: ${stages.join(', ')}.`,
+      );
+    }
+    await sfCall(client, ctx, () =>
+      client.conn.sobject('Opportunity').update({
+        Id: input.opportunityId,
+        StageName: input.stage,
+        ...(input.closeDate === undefined ? {} : { CloseDate: input.closeDate }),
+      }),
+    );
+    const after = await getOpportunity(client, ctx, input.opportunityId);
+    if (after === undefined) {
+      throw new ToolError(
+        'not_found',
+        `Opportunity ${input.opportunityId} disappeared during the update (deleted meanwhile?).`,
+      );
+    }
+    return { opportunity: after, previousStage: before.stage };
+  },
+});
+
+export const tools = [
+  searchAccountsTool,
+  getAccountTool,
+  searchContactsTool,
+  listOpportunitiesTool,
+  queryTool,
+  logActivityTool,
+  updateOpportunityStageTool,
+] as const;
+
+export { MAX_PAGE };

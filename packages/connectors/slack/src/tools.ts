@@ -1,0 +1,497 @@
+import { cursorInput, limitInput, nextCursorOutput, ToolError } from '@switchboard/kit';
+import { z } from 'zod';
+import {
+  ConversationsHistory,
+  ConversationsList,
+  isoToTs,
+  noUserToken,
+  PostAnswer,
+  resolveChannel,
+  SearchAnswer,
+  slackCall,
+  tsToIso,
+  UserAnswer,
+} from './client.js';
+import { slack } from './connector.js';
+import { decodePageCursor, encodePageCursor, fingerprint } from './paging.js';
+import {
+  Channel,
+  ChannelRef,
+  isAllowedChannel,
+  Message,
+  SearchMatch,
+  toChannel,
+  toMessage,
+  toUser,
+  User,
+} from './schemas.js';
+
+const READ_SCOPES = ['support:read'] as const;
+const WRITE_SCOPES = ['support:write'] as const;
+const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+/** Hard cap on every page (Slack allows more, but agents never need it). */
+export const MAX_PAGE = 100;
+/** Slack truncates text above 4,000 characters in most clients; refuse longer posts up front. */
+export const MAX_POST_LENGTH = 4000;
+
+const SLACK_TS = /^\d{9,11}\.\d{1,6}$/;
+
+const channelInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .describe('Channel id (C0123ABCD, from {tool:list_channels}) or name (support-escalations, "#" optional).');
+
+const tsInput = (description: string) =>
+  z.string().trim().regex(SLACK_TS, 'A Slack timestamp such as 1712345678.000100.').describe(description);
+
+const channelTag = (id: string) => `slack:channel:${id}`;
+const threadTag = (channelId: string, ts: string) => `slack:thread:${channelId}:${ts}`;
+
+// ---------------------------------------------------------------------------------------------
+
+export const listChannelsTool = slack.tool({
+  name: 'list_channels',
+  title: 'List Slack channels',
+  description:
+    'List the Slack channels visible to the connector: public channels, private ones the app was invited to, ' +
+    'and Slack Connect channels shared with customers (isSharedWithCustomer; named ext-<customer> by convention). ' +
+    'Use it to find a channel id for {tool:channel_history}, or to see where {tool:post_message} may post ' +
+    '(postingAllowed). To find messages about a topic use {tool:search_messages} instead.',
+  input: z.object({
+    includePrivate: z
+      .boolean()
+      .default(false)
+      .describe('Also list private channels the app is a member of (default false).'),
+    includeArchived: z.boolean().default(false).describe('Also list archived channels (default false).'),
+    limit: limitInput(50, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    channels: z.array(Channel).describe('Channels in Slack order; a page may hold fewer than limit.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ_SCOPES,
+  annotations: READ_ONLY,
+  cache: { ttlSeconds: 300, scope: 'shared', tags: () => ['slack:channels'] },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const filters = fingerprint({ tool: 'list_channels', p: input.includePrivate, a: input.includeArchived });
+    const answer = await slackCall(
+      ctx.client,
+      'conversations.list',
+      {
+        types: input.includePrivate ? 'public_channel,private_channel' : 'public_channel',
+        exclude_archived: !input.includeArchived,
+        limit: input.limit,
+        cursor: decodePageCursor(input.cursor, filters),
+      },
+      ConversationsList,
+      { signal: ctx.signal },
+    );
+    return {
+      channels: answer.channels.map((channel) => toChannel(ctx.config, channel)),
+      nextCursor: encodePageCursor(answer.response_metadata?.next_cursor, filters),
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+function channelNotFound(channel: string, listTool: string): ToolError {
+  return new ToolError(
+    'not_found',
+    `No Slack channel "${channel}" is visible to the connector. Find the channel id with ${listTool}.`,
+  );
+}
+
+export const channelHistoryTool = slack.tool({
+  name: 'channel_history',
+  title: 'Read a Slack channel',
+  description:
+    "Read a channel's messages, newest first: top-level messages and thread parents (replyCount); read a " +
+    "thread's replies with {tool:thread_replies}. Narrow with since/until. Use it for a customer's shared " +
+    'channel (ext-<customer>) or an internal channel such as support-escalations; the app must be a member. ' +
+    'Find channels with {tool:list_channels}; to find messages by content across channels use ' +
+    '{tool:search_messages}.',
+  input: z
+    .object({
+      channel: channelInput,
+      since: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe('Only messages posted after this instant (ISO 8601), e.g. 2025-03-01T00:00:00Z.'),
+      until: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe('Only messages posted before this instant (ISO 8601).'),
+      limit: limitInput(20, MAX_PAGE),
+      cursor: cursorInput,
+    })
+    .refine(
+      (input) =>
+        input.since === undefined ||
+        input.until === undefined ||
+        Date.parse(input.since) < Date.parse(input.until),
+      'since must be before until.',
+    ),
+  output: z.object({
+    channel: ChannelRef,
+    messages: z
+      .array(Message)
+      .describe('Messages, newest first. Slack may return fewer than limit per page.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ_SCOPES,
+  annotations: READ_ONLY,
+  cache: { ttlSeconds: 30, scope: 'shared', tags: (_input, output) => [channelTag(output.channel.id)] },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const channel = await resolveChannel(ctx.client, input.channel, ctx.signal);
+    const filters = fingerprint({ tool: 'channel_history', c: channel.id, s: input.since, u: input.until });
+    const answer = await slackCall(
+      ctx.client,
+      'conversations.history',
+      {
+        channel: channel.id,
+        limit: input.limit,
+        oldest: input.since === undefined ? undefined : isoToTs(input.since),
+        latest: input.until === undefined ? undefined : isoToTs(input.until),
+        cursor: decodePageCursor(input.cursor, filters),
+      },
+      ConversationsHistory,
+      {
+        signal: ctx.signal,
+        onError: (code) =>
+          code === 'channel_not_found'
+            ? channelNotFound(input.channel, ctx.instance.toolName('list_channels'))
+            : undefined,
+      },
+    );
+    return {
+      channel,
+      messages: answer.messages.map(toMessage),
+      nextCursor: answer.has_more
+        ? encodePageCursor(answer.response_metadata?.next_cursor, filters)
+        : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const threadRepliesTool = slack.tool({
+  name: 'thread_replies',
+  title: 'Read a Slack thread',
+  description:
+    'Read one thread: the parent message first (on the first page), then its replies oldest first. Take ' +
+    'channel and ts from {tool:channel_history} (a message with replyCount) or from {tool:search_messages} ' +
+    '(threadTs of a match). For the rest of the channel use {tool:channel_history}.',
+  input: z.object({
+    channel: channelInput,
+    ts: tsInput('ts of the thread parent (or of any reply in it), e.g. 1712345678.000100.'),
+    limit: limitInput(50, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    channel: ChannelRef,
+    threadTs: z.string().describe('ts of the thread parent.'),
+    messages: z
+      .array(Message)
+      .describe('Parent (first page only), then replies oldest first; each exactly once.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ_SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 30,
+    scope: 'shared',
+    tags: (_input, output) => [channelTag(output.channel.id), threadTag(output.channel.id, output.threadTs)],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const channel = await resolveChannel(ctx.client, input.channel, ctx.signal);
+    const filters = fingerprint({ tool: 'thread_replies', c: channel.id, t: input.ts });
+    const cursor = decodePageCursor(input.cursor, filters);
+    const answer = await slackCall(
+      ctx.client,
+      'conversations.replies',
+      { channel: channel.id, ts: input.ts, limit: input.limit, cursor },
+      ConversationsHistory,
+      {
+        signal: ctx.signal,
+        onError: (code) => {
+          if (code === 'channel_not_found') {
+            return channelNotFound(input.channel, ctx.instance.toolName('list_channels'));
+          }
+          if (code === 'thread_not_found') {
+            return new ToolError(
+              'not_found',
+              `No message with ts ${input.ts} in channel ${input.channel}. Take thread timestamps from ` +
+                `${ctx.instance.toolName('channel_history')} or ${ctx.instance.toolName('search_messages')}.`,
+            );
+          }
+          return undefined;
+        },
+      },
+    );
+    const first = answer.messages[0];
+    const threadTs = first?.thread_ts ?? first?.ts ?? input.ts;
+    // Whether Slack repeats the parent on later pages is not documented: keep it on the first page only.
+    const messages = answer.messages.filter((message) => cursor === undefined || message.ts !== threadTs);
+    return {
+      channel,
+      threadTs,
+      messages: messages.map(toMessage),
+      nextCursor: answer.has_more
+        ? encodePageCursor(answer.response_metadata?.next_cursor, filters)
+        : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const findUserTool = slack.tool({
+  name: 'find_user',
+  title: 'Find a Slack user',
+  description:
+    'Find one Slack user by email (staff, or a customer contact who is a Slack Connect member) or by user id ' +
+    '(the userId of a message). Returns name, title and workspace. A customer contact without Slack is not ' +
+    'found: look for their company in {tool:list_channels} (shared channels) or with {tool:search_messages}.',
+  input: z
+    .object({
+      email: z
+        .email()
+        .max(254)
+        .toLowerCase()
+        .optional()
+        .describe('Exact email address, e.g. maya@example.com.'),
+      userId: z
+        .string()
+        .trim()
+        .regex(/^[UW][A-Z0-9]{8,}$/, 'A Slack user id such as U0123ABCD.')
+        .optional()
+        .describe('Slack user id, e.g. U0123ABCD (the userId of a message).'),
+    })
+    .refine(
+      (input) => (input.email === undefined) !== (input.userId === undefined),
+      'Pass exactly one of email or userId.',
+    ),
+  output: z.object({ user: User }),
+  scopes: READ_SCOPES,
+  annotations: READ_ONLY,
+  cache: {
+    ttlSeconds: 600,
+    scope: 'shared',
+    negativeTtlSeconds: 60,
+    tags: (_input, output) => [`slack:user:${output.user.id}`],
+  },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const tool = ctx.instance.toolName;
+    const answer =
+      input.email !== undefined
+        ? await slackCall(ctx.client, 'users.lookupByEmail', { email: input.email }, UserAnswer, {
+            signal: ctx.signal,
+            onError: (code) =>
+              code === 'users_not_found'
+                ? new ToolError(
+                    'not_found',
+                    `No Slack user with email ${input.email}: they are not in this workspace or any shared ` +
+                      `channel. Look for their company's channel with ${tool('list_channels')} or mentions with ` +
+                      `${tool('search_messages')}.`,
+                  )
+                : undefined,
+          })
+        : await slackCall(ctx.client, 'users.info', { user: input.userId }, UserAnswer, {
+            signal: ctx.signal,
+            onError: (code) =>
+              code === 'user_not_found'
+                ? new ToolError(
+                    'not_found',
+                    `No Slack user with id ${input.userId}. Take user ids from messages of ` +
+                      `${tool('channel_history')}, or look the person up by email with ${tool('find_user')}.`,
+                  )
+                : undefined,
+          });
+    return { user: toUser(answer.user) };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const searchMessagesTool = slack.tool({
+  name: 'search_messages',
+  title: 'Search Slack messages',
+  description:
+    'Search messages across every channel the configured user can see, with Slack search syntax: words, ' +
+    '"exact phrases", in:#channel, from:@user, after:2025-01-31, before:2025-03-01. Use it to find where a ' +
+    'customer, order or ticket was discussed; then read the thread with {tool:thread_replies}. Needs a Slack ' +
+    'user token in the configuration (Slack refuses search to bots); without one, browse with ' +
+    '{tool:channel_history}.',
+  input: z.object({
+    query: z
+      .string()
+      .trim()
+      .min(2)
+      .max(500)
+      .describe('Slack search query, e.g. "Helix Robotics" in:#support-escalations.'),
+    sort: z
+      .enum(['timestamp', 'score'])
+      .default('timestamp')
+      .describe('timestamp: newest first (default); score: most relevant first.'),
+    limit: limitInput(20, MAX_PAGE),
+    cursor: cursorInput,
+  }),
+  output: z.object({
+    matches: z.array(SearchMatch).describe('Matching messages, replies included.'),
+    total: z.number().int().describe('How many messages match in all pages.'),
+    nextCursor: nextCursorOutput,
+  }),
+  scopes: READ_SCOPES,
+  annotations: READ_ONLY,
+  cache: { ttlSeconds: 60, scope: 'shared', tags: () => ['slack:search'] },
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    // Checked before any call: Slack would refuse a bot token (not_allowed_token_type) anyway.
+    if (ctx.config.userToken === undefined) throw noUserToken(ctx.client);
+    const filters = fingerprint({ tool: 'search_messages', q: input.query, s: input.sort, l: input.limit });
+    const page = Number(decodePageCursor(input.cursor, filters) ?? '1');
+    if (!Number.isInteger(page) || page < 1 || page > 100) {
+      throw new ToolError('invalid_input', 'The cursor is not valid. Omit it to start over.');
+    }
+    const answer = await slackCall(
+      ctx.client,
+      'search.messages',
+      { query: input.query, sort: input.sort, sort_dir: 'desc', count: input.limit, page },
+      SearchAnswer,
+      { signal: ctx.signal, token: 'user' },
+    );
+    const { messages } = answer;
+    const pages = messages.paging?.pages ?? Math.ceil(messages.total / input.limit);
+    return {
+      matches: messages.matches.map((match) => ({
+        channel: { id: match.channel.id, ...(match.channel.name ? { name: match.channel.name } : {}) },
+        ts: match.ts,
+        at: tsToIso(match.ts),
+        ...(match.user === undefined ? {} : { userId: match.user }),
+        ...(match.username ? { userName: match.username } : {}),
+        text: match.text,
+        ...(match.thread_ts === undefined || match.thread_ts === match.ts
+          ? {}
+          : { threadTs: match.thread_ts }),
+        ...(match.permalink === undefined ? {} : { permalink: match.permalink }),
+      })),
+      total: messages.total,
+      // Slack serves at most 100 pages of search results.
+      nextCursor: page < Math.min(pages, 100) ? encodePageCursor(String(page + 1), filters) : undefined,
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const postMessageTool = slack.tool({
+  name: 'post_message',
+  title: 'Post to a Slack channel',
+  description:
+    'Post a message as the Switchboard app to a channel this connector instance allows (postingAllowed in ' +
+    '{tool:list_channels}); any other channel is refused and nothing is sent. Pass threadTs to reply in a ' +
+    'thread (from {tool:channel_history}). Not idempotent: every call posts a new message, so after a timeout ' +
+    'check {tool:channel_history} before posting again.',
+  input: z.object({
+    channel: channelInput,
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MAX_POST_LENGTH)
+      .describe(
+        `Message text in Slack markup (*bold*, <@U123> mentions), at most ${MAX_POST_LENGTH} characters.`,
+      ),
+    threadTs: tsInput('Reply in the thread of this message ts instead of posting top-level.').optional(),
+  }),
+  output: z.object({
+    channel: z.string().describe('Id of the channel posted to.'),
+    ts: z.string().describe('ts of the new message.'),
+    at: z.string().describe('When it was posted, ISO 8601 (UTC).'),
+    threadTs: z.string().optional().describe('ts of the thread replied to, when threadTs was given.'),
+  }),
+  scopes: WRITE_SCOPES,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  invalidates: (input, output) => [
+    channelTag(output.channel),
+    'slack:search',
+    ...(input.threadTs === undefined ? [] : [threadTag(output.channel, input.threadTs)]),
+  ],
+  timeoutMs: 10_000,
+  async handler(input, ctx) {
+    const trimmed = input.channel.replace(/^#/, '');
+    // The allowlist is checked literally, before any Slack call: a refused post sends nothing at all.
+    if (!isAllowedChannel(ctx.config, { id: trimmed, name: trimmed })) {
+      const allowed = ctx.config.allowedChannels;
+      throw new ToolError(
+        'forbidden',
+        allowed.length === 0
+          ? `Posting to Slack is disabled for connector instance ${ctx.instance.namespace} (no allowedChannels). ` +
+              'Ask an operator to allow the channel.'
+          : `Posting to "${input.channel}" is not allowed by connector instance ${ctx.instance.namespace}. Allowed ` +
+              `channels: ${allowed.join(', ')} (pass one exactly as listed). Ask an operator to add the channel if needed.`,
+        { retryable: false },
+      );
+    }
+    const answer = await slackCall(
+      ctx.client,
+      'chat.postMessage',
+      { channel: trimmed, text: input.text, thread_ts: input.threadTs, unfurl_links: false },
+      PostAnswer,
+      {
+        signal: ctx.signal,
+        write: true,
+        onError: (code) => {
+          if (code === 'channel_not_found') {
+            return new ToolError(
+              'not_found',
+              `Channel "${input.channel}" is allowed but does not exist or is not visible to the app; an operator ` +
+                `should fix allowedChannels. Check names with ${ctx.instance.toolName('list_channels')}.`,
+              { retryable: false },
+            );
+          }
+          if (code === 'thread_not_found') {
+            return new ToolError(
+              'not_found',
+              `No message with ts ${input.threadTs} in "${input.channel}" to reply to. Take it from ` +
+                `${ctx.instance.toolName('channel_history')}, or omit threadTs to post top-level.`,
+            );
+          }
+          if (code === 'not_in_channel') {
+            return new ToolError(
+              'forbidden',
+              `The Slack app is not a member of "${input.channel}", so it cannot post there. Someone must invite ` +
+                'it to the channel (/invite @app) first.',
+              { retryable: false },
+            );
+          }
+          return undefined;
+        },
+      },
+    );
+    return {
+      channel: answer.channel,
+      ts: answer.ts,
+      at: tsToIso(answer.ts),
+      ...(input.threadTs === undefined ? {} : { threadTs: input.threadTs }),
+    };
+  },
+});
+
+export const tools = [
+  listChannelsTool,
+  channelHistoryTool,
+  threadRepliesTool,
+  findUserTool,
+  searchMessagesTool,
+  postMessageTool,
+];
