@@ -1,10 +1,16 @@
+import { hubspotConnector } from '@switchboard/connector-hubspot';
 import { odooConnector } from '@switchboard/connector-odoo';
+import { salesforceConnector } from '@switchboard/connector-salesforce';
+import { slackConnector } from '@switchboard/connector-slack';
+import { zendeskConnector } from '@switchboard/connector-zendesk';
 import type { AnyConnector } from '@switchboard/kit';
 
 /**
  * The connector packages this gateway can mount, by package name. Explicit on purpose: adding a
  * system is one import and one line here, and nothing is discovered by scanning directories.
  */
-export const CATALOGUE: ReadonlyMap<string, AnyConnector> = new Map<string, AnyConnector>([
-  [odooConnector.name, odooConnector],
-]);
+export const CATALOGUE: ReadonlyMap<string, AnyConnector> = new Map<string, AnyConnector>(
+  [salesforceConnector, hubspotConnector, odooConnector, zendeskConnector, slackConnector].map(
+    (connector) => [connector.name, connector],
+  ),
+);

@@ -1,5 +1,15 @@
 import { generateApiKey, parseApiKey } from '@switchboard/auth';
-import { startEmbeddedOdoo } from '@switchboard/sandbox';
+import {
+  hubspotSandboxConfig,
+  salesforceSandboxConfig,
+  slackSandboxConfig,
+  startEmbeddedOdoo,
+  startHubSpotSandbox,
+  startSalesforceSandbox,
+  startSlackSandbox,
+  startZendeskSandbox,
+  zendeskSandboxConfig,
+} from '@switchboard/sandbox';
 import { type Environment, type GatewayConfig, resolveConfig } from './config.js';
 import { CATALOGUE } from './connectors.js';
 
@@ -31,8 +41,25 @@ export async function startDemoProfile(
   options: { port?: number } = {},
 ): Promise<DemoProfile> {
   const demoKey = demoApiKey(env);
-  const odoo = await startEmbeddedOdoo();
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const track = async <T extends { close(): Promise<void> }>(starting: Promise<T>): Promise<T> => {
+    const sandbox = await starting;
+    opened.push(sandbox);
+    return sandbox;
+  };
+  const closeAll = async () => {
+    await Promise.all(opened.splice(0).map((sandbox) => sandbox.close()));
+  };
+  // Every vendor system as an in-process emulator seeded with the same fictional company.
+  const starting = [
+    track(startEmbeddedOdoo()),
+    track(startSalesforceSandbox()),
+    track(startHubSpotSandbox()),
+    track(startZendeskSandbox()),
+    track(startSlackSandbox()),
+  ] as const;
   try {
+    const [odoo, salesforce, hubspot, zendesk, slack] = await Promise.all(starting);
     const port = options.port ?? 8080;
     const config = resolveConfig(
       {
@@ -40,7 +67,12 @@ export async function startDemoProfile(
         auth: { resource: `http://127.0.0.1:${port}/mcp`, apiKeys: { enabled: true } },
         database: { dataDir: 'memory' },
         connectors: [
-          { package: 'odoo', namespace: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
+          { package: 'salesforce', config: salesforceSandboxConfig(salesforce) },
+          { package: 'hubspot', config: hubspotSandboxConfig(hubspot) },
+          // PGlite serves one connection at a time.
+          { package: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
+          { package: 'zendesk', config: zendeskSandboxConfig(zendesk) },
+          { package: 'slack', config: slackSandboxConfig(slack) },
         ],
       },
       // HOST still applies; the port was settled by the caller.
@@ -51,9 +83,10 @@ export async function startDemoProfile(
         requireSecretsFromEnv: false,
       },
     );
-    return { config, demoKey, close: () => odoo.close() };
+    return { config, demoKey, close: closeAll };
   } catch (error) {
-    await odoo.close();
+    await Promise.allSettled(starting);
+    await closeAll();
     throw error;
   }
 }

@@ -36,7 +36,10 @@ describe('switchboard stdio (a client spawning the CLI)', () => {
     const names = tools.map((t) => t.name);
     expect(names).toContain('odoo__find_customers');
     expect(names).toContain('odoo__get_customer');
-    expect(names.every((name) => name.startsWith('odoo__'))).toBe(true);
+    for (const system of ['salesforce', 'hubspot', 'odoo', 'zendesk', 'slack']) {
+      expect(names.some((name) => name.startsWith(`${system}__`)), system).toBe(true);
+    }
+    expect(names.every((name) => /^(salesforce|hubspot|odoo|zendesk|slack)__[a-z_]+$/.test(name))).toBe(true);
   });
 
   it('calls a tool and gets structured content', async () => {

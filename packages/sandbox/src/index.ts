@@ -84,6 +84,15 @@ export {
   type VendorFaultResponses,
 } from './http/server.js';
 export {
+  DEFAULT_HUBSPOT_TOKEN,
+  type HubSpotRateLimitPolicy,
+  type HubSpotRateLimitRule,
+  type HubSpotSandbox,
+  type HubSpotSandboxOptions,
+  hubspotSandboxConfig,
+  startHubSpotSandbox,
+} from './hubspot/sandbox.js';
+export {
   type EmbeddedOdoo,
   type EmbeddedOdooOptions,
   startEmbeddedOdoo,
@@ -97,22 +106,12 @@ export {
   postgresAvailable,
 } from './odoo/postgres.js';
 export { ODOO_SCHEMA_SQL, ODOO_TABLES } from './odoo/schema.js';
-export { BULK_ORGANIZATION, ZendeskStore, zendeskTime } from './zendesk/store.js';
 export {
-  startZendeskSandbox,
-  type ZendeskSandbox,
-  type ZendeskSandboxOptions,
-  zendeskSandboxConfig,
-} from './zendesk/sandbox.js';
-export {
-  DEFAULT_HUBSPOT_TOKEN,
-  type HubSpotRateLimitPolicy,
-  type HubSpotRateLimitRule,
-  type HubSpotSandbox,
-  type HubSpotSandboxOptions,
-  hubspotSandboxConfig,
-  startHubSpotSandbox,
-} from './hubspot/sandbox.js';
+  type SalesforceSandbox,
+  type SalesforceSandboxOptions,
+  salesforceSandboxConfig,
+  startSalesforceSandbox,
+} from './salesforce/sandbox.js';
 export {
   SLACK_RATE_TIERS,
   SLACK_SANDBOX_METHODS,
@@ -124,8 +123,9 @@ export {
   startSlackSandbox,
 } from './slack/sandbox.js';
 export {
-  type SalesforceSandbox,
-  type SalesforceSandboxOptions,
-  salesforceSandboxConfig,
-  startSalesforceSandbox,
-} from './salesforce/sandbox.js';
+  startZendeskSandbox,
+  type ZendeskSandbox,
+  type ZendeskSandboxOptions,
+  zendeskSandboxConfig,
+} from './zendesk/sandbox.js';
+export { BULK_ORGANIZATION, ZendeskStore, zendeskTime } from './zendesk/store.js';

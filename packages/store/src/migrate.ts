@@ -89,10 +89,10 @@ export async function applyMigrations(
       try {
         await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]);
         // Back to the values the pool's connection was opened with.
-        await client.query("SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)", [
-          settings?.statement_timeout ?? '0',
-          settings?.lock_timeout ?? '0',
-        ]);
+        await client.query(
+          "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)",
+          [settings?.statement_timeout ?? '0', settings?.lock_timeout ?? '0'],
+        );
       } catch {
         // Closing the session is what releases the lock then.
         healthy = false;
