@@ -96,3 +96,48 @@ describe('switchboard CLI', () => {
     expect(result.stderr).toContain('Usage: switchboard <command>');
   });
 });
+
+describe('switchboard keys, migrate and audit (embedded database)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-db-'));
+  const env = { SWITCHBOARD_CONFIG: tempFile(`database:\n  dataDir: ${dataDir}\n`) };
+
+  it('migrates, creates a key shown once, lists it without the secret, revokes it and queries the audit trail', () => {
+    const migrated = runCli(['migrate'], env);
+    expect(migrated.stderr).toBe('');
+    expect(migrated.stdout).toContain('Applied: 0001_api_keys, 0002_audit_events');
+    expect(runCli(['migrate'], env).stdout).toContain('The database is up to date.');
+
+    const created = runCli(
+      ['keys', 'create', '--name', 'sales-agent', '--scopes', 'crm:read,erp:read', '--expires', '30d'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const key = created.stdout.split('\n')[0] ?? '';
+    expect(key).toMatch(/^sbk_[A-Za-z0-9]{12}_[A-Za-z0-9]{43}$/);
+    expect(created.stdout).toContain('API key "sales-agent" with scopes crm:read,erp:read, expires ');
+    expect(created.stdout).toContain('This is the only time the key is shown');
+
+    const duplicate = runCli(['keys', 'create', '--name', 'sales-agent', '--scopes', 'crm:read'], env);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain('A key named "sales-agent" already exists');
+    const badScopes = runCli(['keys', 'create', '--name', 'x', '--scopes', 'CRM READ'], env);
+    expect(badScopes.code).toBe(2);
+    expect(badScopes.stderr).toContain('Not a scope: CRM READ');
+
+    const listed = runCli(['keys', 'list'], env);
+    expect(listed.stdout).toMatch(/^NAME\s+KEY\s+SCOPES/);
+    expect(listed.stdout).toContain('sales-agent');
+    expect(listed.stdout).toContain(`${key.slice(0, 17)}…`);
+    expect(listed.stdout).not.toContain(key.slice(18));
+
+    expect(runCli(['keys', 'revoke', 'sales-agent'], env).stdout).toContain('Revoked sales-agent');
+    expect(runCli(['keys', 'list'], env).stdout).not.toContain('sales-agent');
+    expect(runCli(['keys', 'list', '--all'], env).stdout).toMatch(/sales-agent.*revoked/);
+    expect(runCli(['keys', 'revoke', 'nobody'], env).stderr).toContain('No active key named "nobody"');
+
+    expect(runCli(['audit', '--since', '1h'], env).stdout).toContain('No audit events match.');
+    expect(runCli(['audit', '--since', 'yesterday'], env).stderr).toContain(
+      '--since takes an ISO time or a duration',
+    );
+  });
+});

@@ -67,12 +67,19 @@ describe('the demo profile, started the way the README says', () => {
       }),
     );
     try {
-      const result = await client.callTool({
-        name: 'odoo__find_customers',
-        arguments: { email: HERO_EMAILS.everywhere },
-      });
-      expect(result.isError).toBeFalsy();
-      expect(JSON.stringify(result.structuredContent)).toContain('Helix');
+      // The same hero customer in every system of the demo company, each through its own connector.
+      const calls: Array<[string, Record<string, unknown>]> = [
+        ['odoo__find_customers', { email: HERO_EMAILS.everywhere }],
+        ['salesforce__search_accounts', { email: HERO_EMAILS.everywhere }],
+        ['hubspot__search_contacts', { email: HERO_EMAILS.everywhere }],
+        ['zendesk__search_tickets', { requesterEmail: HERO_EMAILS.everywhere }],
+        ['slack__list_channels', {}],
+      ];
+      for (const [name, args] of calls) {
+        const result = await client.callTool({ name, arguments: args });
+        expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
+        expect(JSON.stringify(result.structuredContent).toLowerCase(), name).toContain('helix');
+      }
     } finally {
       await client.close();
     }

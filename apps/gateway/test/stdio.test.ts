@@ -37,7 +37,10 @@ describe('switchboard stdio (a client spawning the CLI)', () => {
     expect(names).toContain('odoo__find_customers');
     expect(names).toContain('odoo__get_customer');
     for (const system of ['salesforce', 'hubspot', 'odoo', 'zendesk', 'slack']) {
-      expect(names.some((name) => name.startsWith(`${system}__`)), system).toBe(true);
+      expect(
+        names.some((name) => name.startsWith(`${system}__`)),
+        system,
+      ).toBe(true);
     }
     expect(names.every((name) => /^(salesforce|hubspot|odoo|zendesk|slack)__[a-z_]+$/.test(name))).toBe(true);
   });

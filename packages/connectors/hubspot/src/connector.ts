@@ -14,6 +14,11 @@ export const hubspot = defineConnector<HubSpotClient, HubSpotConfig>({
     'HubSpot CRM through its API (@hubspot/api-client): contacts, companies, deals and notes; reads, notes ' +
     'and deal stage changes.',
   category: 'crm',
+  quota: {
+    limit: 190,
+    intervalMs: 10_000,
+    source: 'HubSpot private apps: 190 requests per 10 s',
+  },
   config: HubSpotConfig,
   async connect(config) {
     // No network here: the client is plain configuration. `check` probes the API.

@@ -15,6 +15,11 @@ export const zendesk = defineConnector<ZendeskClient, ZendeskConfig>({
     'Zendesk Support over its REST v2 API: search tickets, read a ticket with its comments, find users, ' +
     'open tickets and add public replies or internal notes.',
   category: 'support',
+  quota: {
+    limit: 200,
+    intervalMs: 60_000,
+    source: 'Zendesk: 200 requests per minute on the smallest plan; set quota to your plan',
+  },
   config: ZendeskConfig,
   // Nothing to open: fetch keeps its own connection pool. The readiness check proves the credentials.
   async connect(config, deps) {
