@@ -4,7 +4,6 @@ import type { Principal } from '@switchboard/kit';
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { z } from 'zod';
 import { recordCall } from './invoke.js';
-import { Lifecycle } from './lifecycle.js';
 import type { GatewayLogger } from './logger.js';
 import { handleHttpRequest } from './mcp.js';
 import { authenticateHook, buildAuth, metadataRoutes, refuse } from './plugins/auth.js';
@@ -43,13 +42,12 @@ declare module 'fastify' {
 export interface AppOptions {
   runtime: Runtime;
   logger: GatewayLogger;
-  lifecycle?: Lifecycle;
 }
 
 /** Builds the Fastify app. Never listens: `main.ts` does, tests use `inject()` or port 0. */
 export async function buildApp(options: AppOptions) {
   const { runtime, logger } = options;
-  const lifecycle = options.lifecycle ?? new Lifecycle();
+  const { lifecycle, metrics } = runtime;
   const { server } = runtime.config;
 
   const app = Fastify({
@@ -80,6 +78,11 @@ export async function buildApp(options: AppOptions) {
   });
 
   await app.register(healthRoutes, { runtime, lifecycle });
+
+  // Scraped from inside the cluster; keep it off the public ingress (see docs/operations.md).
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   const guard = new OriginGuard({
     loopback: isLoopbackHost(server.host),
@@ -122,12 +125,18 @@ export async function buildApp(options: AppOptions) {
   };
 
   await app.register(async (mcp) => {
-    mcp.addHook('onRequest', guard.hook);
+    mcp.addHook('onRequest', async (request, reply) => {
+      await guard.hook(request, reply);
+      if (reply.sent) metrics.refused.inc({ reason: 'origin' });
+    });
     if (auth) {
       const authenticate = authenticateHook(auth);
       mcp.addHook('preHandler', async (request, reply) => {
         await authenticate(request, reply);
-        if (reply.sent) auditRefusal(request, 'unauthenticated', 'anonymous');
+        if (reply.sent) {
+          metrics.refused.inc({ reason: 'unauthenticated' });
+          auditRefusal(request, 'unauthenticated', 'anonymous');
+        }
       });
     }
     if (runtime.config.rateLimit.enabled) {
@@ -138,12 +147,11 @@ export async function buildApp(options: AppOptions) {
       });
       mcp.addHook('preHandler', async (request, reply) => {
         await limit(request, reply);
-        if (reply.sent)
-          auditRefusal(
-            request,
-            reply.statusCode === 429 ? 'rate_limited' : 'unavailable',
-            request.principal.id,
-          );
+        if (reply.sent) {
+          const reason = reply.statusCode === 429 ? 'rate_limited' : 'unavailable';
+          metrics.refused.inc({ reason });
+          auditRefusal(request, reason, request.principal.id);
+        }
       });
     }
 
@@ -163,6 +171,8 @@ export async function buildApp(options: AppOptions) {
 
     mcp.post('/mcp', async (request, reply) => {
       if (lifecycle.shuttingDown) {
+        metrics.refused.inc({ reason: 'unavailable' });
+        auditRefusal(request, 'unavailable', request.principal.id);
         return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
       }
       // A tool outside the principal's scopes: 403 insufficient_scope naming the scope (MCP
@@ -171,6 +181,7 @@ export async function buildApp(options: AppOptions) {
       const entry = call ? runtime.registry.tools.get(call.params.name) : undefined;
       const missing = entry ? requireScopes(request.principal, entry.scopes) : null;
       if (call && missing) {
+        metrics.refused.inc({ reason: 'forbidden' });
         auditRefusal(request, 'forbidden', request.principal.id);
         if (auth) return refuse(reply, auth, missing, call.id ?? null);
         return reply.code(403).send({ ...jsonRpcError(-32003, missing.description), id: call.id ?? null });

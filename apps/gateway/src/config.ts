@@ -47,6 +47,15 @@ const ServerConfig = z
       .min(0)
       .default(10_000)
       .describe('How long in-flight requests may take to finish on shutdown.'),
+    drainDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'After SIGTERM, keep serving (new calls get 503, /readyz 503) this long before closing the listener. ' +
+          'Leave 0 on Kubernetes, where a preStop delay does this.',
+      ),
   })
   .strict();
 

@@ -103,6 +103,7 @@ export async function handlerContext(
     principal: env.principal,
     requestId: env.requestId,
     progress: env.progress,
+    sources: () => runtime.sourcesFor(instance),
   };
 }
 
@@ -120,9 +121,12 @@ export async function invokeTool(
   const started = performance.now();
   const logger = env.logger.child({ tool: entry.name });
   const at = new Date();
+  // Whether the call got past validation and quota to the connector (for upstream metrics).
+  let reachedUpstream = false;
   const finish = (result: ToolCallResult, outcome: ToolCallOutcome['outcome']): ToolCallOutcome => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     logger.info({ outcome, durationMs }, 'tool call');
+    runtime.metrics.toolCall(entry.name, entry.instance.info.namespace, outcome, durationMs, reachedUpstream);
     recordCall(runtime, {
       at,
       requestId: env.requestId,
@@ -157,6 +161,7 @@ export async function invokeTool(
       await runtime.quotas.take(target, entry.spec.quotaCost ?? 1);
     }
     const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
+    reachedUpstream = true;
     const output = await untilAborted(entry.spec.handler(input.data, ctx), signal);
     const checked = entry.spec.output.safeParse(output);
     if (!checked.success) {

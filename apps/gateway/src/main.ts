@@ -6,7 +6,6 @@ import { buildApp, LOCAL_PRINCIPAL } from './app.js';
 import { ConfigError, type GatewayConfig, loadConfigFile, resolveConfig } from './config.js';
 import { CATALOGUE } from './connectors.js';
 import { demoBanner, startDemoProfile } from './demo.js';
-import { Lifecycle } from './lifecycle.js';
 import { createLogger, type GatewayLogger } from './logger.js';
 import { serveStdio } from './mcp.js';
 import { isLoopbackHost } from './plugins/origin.js';
@@ -124,18 +123,25 @@ async function serve(profile: Loaded, logger: GatewayLogger, banner: boolean): P
     if (!runtime.store) throw new Error('the demo profile has no database for its key');
     await createKey(runtime.store, { name: 'demo', scopes: ['*'], key: profile.demoKey });
   }
-  const lifecycle = new Lifecycle();
-  const app = await buildApp({ runtime, logger, lifecycle });
+  const { lifecycle } = runtime;
+  const app = await buildApp({ runtime, logger });
   handleSignals(logger, async () => {
+    // Readiness turns 503 at once, so the load balancer stops sending new work here.
     lifecycle.shuttingDown = true;
     const force = setTimeout(() => {
       logger.error({ graceMs: server.shutdownGraceMs }, 'grace period over: exiting');
+      logger.flush();
       process.exit(1);
-    }, server.shutdownGraceMs);
+    }, server.drainDelayMs + server.shutdownGraceMs);
     force.unref();
+    // Without a preStop hook, keep answering (503 for new calls) while endpoints update.
+    if (server.drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, server.drainDelayMs));
+    // Stops accepting connections and waits for the calls in flight.
     await app.close();
+    // Flushes the audit buffer, closes connector pools, the database and Redis.
     await runtime.close();
     await profile.close();
+    logger.info({}, 'shut down cleanly');
     logger.flush();
   });
   const address = await app.listen({ host: server.host, port: server.port });

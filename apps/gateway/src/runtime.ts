@@ -1,11 +1,15 @@
+import type { CapabilitySource } from '@switchboard/kit';
 import { ToolError } from '@switchboard/kit';
 import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboard/store';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import type { GatewayLogger } from './logger.js';
+import { Lifecycle } from './lifecycle.js';
+import { Metrics } from './metrics.js';
 import { QuotaGuard } from './quota.js';
 import { createRedis, pingRedis } from './redis.js';
 import { type MountedInstance, Registry } from './registry.js';
+import { type Adapters, buildAdapters, type CapabilityCall, capabilitySources } from './sources.js';
 
 export interface InstanceCheck {
   status: 'ok' | 'error';
@@ -26,6 +30,7 @@ const RECONNECT_INTERVAL_MS = 1_000;
 
 interface Connection {
   client?: unknown;
+  adapters?: Adapters;
   /** The attempt under way, shared by every caller (single flight). */
   connecting?: Promise<unknown>;
   lastError?: string;
@@ -44,6 +49,8 @@ export class Runtime {
   /** Shared state across replicas (rate limits, quotas, cache); absent on embedded defaults. */
   readonly redis: Redis | undefined;
   readonly quotas: QuotaGuard;
+  readonly lifecycle = new Lifecycle();
+  readonly metrics: Metrics;
   /** PostgreSQL (or embedded PGlite): API keys and the audit trail. */
   store: Store | undefined;
   audit: AuditWriter | undefined;
@@ -57,6 +64,7 @@ export class Runtime {
   ) {
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
     this.quotas = new QuotaGuard(this.redis, logger);
+    this.metrics = new Metrics({ audit: () => this.audit, ready: () => !this.lifecycle.shuttingDown });
   }
 
   /** Opens the database when keys or the audit trail need it, and migrates it when configured. */
@@ -194,6 +202,7 @@ export class Runtime {
             throw new Error('the gateway is shutting down');
           }
           state.client = client;
+          state.adapters = buildAdapters(instance, client, instance.info);
           state.lastError = undefined;
           this.logger.info({ namespace }, 'connector connected');
           return client;
@@ -225,6 +234,49 @@ export class Runtime {
     } catch {
       throw this.unavailable(instance);
     }
+  }
+
+  /** The instance's capability adapters, connecting it first if needed. */
+  async adaptersFor(instance: MountedInstance): Promise<Adapters> {
+    await this.clientFor(instance);
+    return this.connections.get(instance)?.adapters ?? {};
+  }
+
+  /** One capability call from a composite tool: quota, then the adapter (cache wraps this). */
+  readonly capabilityCall: CapabilityCall = async (instance, _method, _args, run) => {
+    const { quota } = instance;
+    const namespace = instance.info.namespace;
+    if (quota) {
+      try {
+        await this.quotas.take({ namespace, title: instance.connector.title, quota }, 1);
+      } catch (error) {
+        this.metrics.upstreamRateLimited.inc({ instance: namespace });
+        throw error;
+      }
+    }
+    try {
+      const result = await run(await this.adaptersFor(instance));
+      this.metrics.upstreamCalls.inc({ instance: namespace, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      const outcome = error instanceof ToolError ? error.code : 'internal';
+      this.metrics.upstreamCalls.inc({ instance: namespace, outcome });
+      if (outcome === 'rate_limited') this.metrics.upstreamRateLimited.inc({ instance: namespace });
+      throw error;
+    }
+  };
+
+  private readonly sourceLists = new Map<MountedInstance, CapabilitySource[]>();
+
+  /** Capability sources for a composite tool of `instance`: every other instance with a capability. */
+  sourcesFor(instance: MountedInstance): readonly CapabilitySource[] {
+    let sources = this.sourceLists.get(instance);
+    if (!sources) {
+      const others = this.registry.instances.filter((other) => other !== instance);
+      sources = capabilitySources(others, this.capabilityCall);
+      this.sourceLists.set(instance, sources);
+    }
+    return sources;
   }
 
   private unavailable(instance: MountedInstance): ToolError {

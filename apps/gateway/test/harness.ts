@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { AnyConnector } from '@switchboard/kit';
 import { buildApp } from '../src/app.js';
 import { type GatewayConfig, resolveConfig } from '../src/config.js';
-import { Lifecycle } from '../src/lifecycle.js';
+import type { Lifecycle } from '../src/lifecycle.js';
 import { createLogger } from '../src/logger.js';
 import { Runtime } from '../src/runtime.js';
 
@@ -39,8 +39,8 @@ export async function startGateway(
   logger: ReturnType<typeof quietLogger> = quietLogger(),
 ): Promise<RunningGateway> {
   const runtime = await Runtime.start(config, logger);
-  const lifecycle = new Lifecycle();
-  const app = await buildApp({ runtime, logger, lifecycle });
+  const lifecycle = runtime.lifecycle;
+  const app = await buildApp({ runtime, logger });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${address.port}`;

@@ -79,3 +79,21 @@ export interface Capabilities {
 }
 
 export type CapabilityName = keyof Capabilities;
+
+/** The scope a principal needs to read through each capability, as through the tools behind it. */
+export const CAPABILITY_READ_SCOPES: Readonly<Record<CapabilityName, string>> = {
+  crm: 'crm:read',
+  erp: 'erp:read',
+  support: 'support:read',
+};
+
+/**
+ * One mounted connector instance seen through its capabilities, for composite tools. The gateway
+ * wraps every adapter so that calls through it are cached and count against the instance's
+ * upstream quota exactly like calls through its tools.
+ */
+export interface CapabilitySource extends Capabilities {
+  readonly instance: { readonly namespace: string; readonly connector: string };
+  /** Display name of the system, e.g. "Salesforce". */
+  readonly title: string;
+}

@@ -1,3 +1,5 @@
+import type { CapabilitySource } from './capabilities.js';
+
 /**
  * The subset of a pino logger that connectors may use. The gateway passes a pino child logger bound
  * to the request id, tool and connector instance; secrets are redacted by the gateway's logger.
@@ -55,6 +57,11 @@ export interface ToolContext<Client, Config> {
   readonly requestId: string;
   /** Reports progress when the client asked for it; a no-op otherwise. */
   progress(update: Progress): Promise<void>;
+  /**
+   * Every other mounted connector instance that implements a capability (crm, erp, support), for
+   * composite tools. Empty for ordinary connectors' needs.
+   */
+  sources(): readonly CapabilitySource[];
 }
 
 /** What `connect` receives beside the connector's validated configuration. */

@@ -3,6 +3,7 @@ export type {
   CallOptions,
   Capabilities,
   CapabilityName,
+  CapabilitySource,
   CrmCapability,
   CustomerLookup,
   ErpCapability,
@@ -26,6 +27,7 @@ export type {
   ToolSpec,
   UpstreamQuota,
 } from './connector.js';
+export { CAPABILITY_READ_SCOPES } from './capabilities.js';
 export { defineConnector, isSecretSchema, secret, secretRegistry } from './connector.js';
 export type {
   ConnectDeps,

@@ -41,5 +41,6 @@ export function testContext<Client, Config>(
     principal: overrides.principal ?? testPrincipal,
     requestId: overrides.requestId ?? 'test-request',
     progress: overrides.progress ?? (async () => {}),
+    sources: overrides.sources ?? (() => []),
   };
 }
