@@ -215,6 +215,12 @@ export const FileConfig = z
     auth: AuthConfig.optional(),
     database: DatabaseConfig.default(DatabaseConfig.parse({})),
     audit: AuditConfig.default(AuditConfig.parse({})),
+    tracing: z
+      .object({
+        enabled: z.boolean().default(false).describe('Emit OpenTelemetry spans (needs an SDK registered).'),
+      })
+      .strict()
+      .default({ enabled: false }),
     rateLimit: RateLimitConfig.default(RateLimitConfig.parse({})),
     connectors: z.array(InstanceConfig).default([]),
   })
@@ -247,6 +253,7 @@ export interface GatewayConfig {
   auth: AuthSettings | undefined;
   database: DatabaseSettings;
   audit: AuditSettings;
+  tracing: { enabled: boolean };
   connectors: ConnectorInstance[];
 }
 
@@ -398,6 +405,7 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
     auth: file.auth,
     database,
     audit: file.audit,
+    tracing: file.tracing,
     connectors,
   };
 }

@@ -112,7 +112,25 @@ export async function handlerContext(
  * handler -> output validation -> error mapping. Vendor bodies, stack traces and secrets stay in the
  * log; the client sees the tool's own message and the request id.
  */
-export async function invokeTool(
+export function invokeTool(
+  runtime: Runtime,
+  entry: ToolEntry,
+  args: unknown,
+  env: CallEnvironment,
+): Promise<ToolCallOutcome> {
+  return runtime.tracing.span(
+    `tool ${entry.name}`,
+    {
+      'switchboard.tool': entry.name,
+      'switchboard.request_id': env.requestId,
+      'switchboard.principal': env.principal.id,
+    },
+    () => runTool(runtime, entry, args, env),
+    (outcome) => outcome.outcome,
+  );
+}
+
+async function runTool(
   runtime: Runtime,
   entry: ToolEntry,
   args: unknown,
@@ -162,7 +180,12 @@ export async function invokeTool(
     }
     const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
     reachedUpstream = true;
-    const output = await untilAborted(entry.spec.handler(input.data, ctx), signal);
+    const namespace = entry.instance.info.namespace;
+    const output = await runtime.tracing.span(
+      `upstream ${namespace} ${entry.spec.name}`,
+      { 'switchboard.instance': namespace, 'switchboard.request_id': env.requestId },
+      () => untilAborted(entry.spec.handler(input.data, ctx), signal),
+    );
     const checked = entry.spec.output.safeParse(output);
     if (!checked.success) {
       logger.error({ issues: pathIssues(checked.error) }, 'tool output does not match its output schema');

@@ -102,7 +102,13 @@ export class Metrics {
   }
 
   /** Records a finished tool call: one count, one latency, and the instance it reached. */
-  toolCall(tool: string, instance: string, outcome: string, durationMs: number, reachedUpstream: boolean): void {
+  toolCall(
+    tool: string,
+    instance: string,
+    outcome: string,
+    durationMs: number,
+    reachedUpstream: boolean,
+  ): void {
     this.toolCalls.inc({ tool, outcome });
     this.toolDuration.observe({ tool }, durationMs / 1000);
     if (reachedUpstream) this.upstreamCalls.inc({ instance, outcome });

@@ -3,13 +3,14 @@ import { ToolError } from '@switchboard/kit';
 import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboard/store';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
-import type { GatewayLogger } from './logger.js';
 import { Lifecycle } from './lifecycle.js';
+import type { GatewayLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { QuotaGuard } from './quota.js';
 import { createRedis, pingRedis } from './redis.js';
 import { type MountedInstance, Registry } from './registry.js';
 import { type Adapters, buildAdapters, type CapabilityCall, capabilitySources } from './sources.js';
+import { Tracing } from './tracing.js';
 
 export interface InstanceCheck {
   status: 'ok' | 'error';
@@ -51,6 +52,7 @@ export class Runtime {
   readonly quotas: QuotaGuard;
   readonly lifecycle = new Lifecycle();
   readonly metrics: Metrics;
+  readonly tracing: Tracing;
   /** PostgreSQL (or embedded PGlite): API keys and the audit trail. */
   store: Store | undefined;
   audit: AuditWriter | undefined;
@@ -64,6 +66,7 @@ export class Runtime {
   ) {
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
     this.quotas = new QuotaGuard(this.redis, logger);
+    this.tracing = new Tracing(config.tracing.enabled);
     this.metrics = new Metrics({ audit: () => this.audit, ready: () => !this.lifecycle.shuttingDown });
   }
 
@@ -243,28 +246,33 @@ export class Runtime {
   }
 
   /** One capability call from a composite tool: quota, then the adapter (cache wraps this). */
-  readonly capabilityCall: CapabilityCall = async (instance, _method, _args, run) => {
-    const { quota } = instance;
-    const namespace = instance.info.namespace;
-    if (quota) {
-      try {
-        await this.quotas.take({ namespace, title: instance.connector.title, quota }, 1);
-      } catch (error) {
-        this.metrics.upstreamRateLimited.inc({ instance: namespace });
-        throw error;
-      }
-    }
-    try {
-      const result = await run(await this.adaptersFor(instance));
-      this.metrics.upstreamCalls.inc({ instance: namespace, outcome: 'ok' });
-      return result;
-    } catch (error) {
-      const outcome = error instanceof ToolError ? error.code : 'internal';
-      this.metrics.upstreamCalls.inc({ instance: namespace, outcome });
-      if (outcome === 'rate_limited') this.metrics.upstreamRateLimited.inc({ instance: namespace });
-      throw error;
-    }
-  };
+  readonly capabilityCall: CapabilityCall = (instance, method, _args, run) =>
+    this.tracing.span(
+      `upstream ${instance.info.namespace} ${method}`,
+      { 'switchboard.instance': instance.info.namespace },
+      async () => {
+        const { quota } = instance;
+        const namespace = instance.info.namespace;
+        if (quota) {
+          try {
+            await this.quotas.take({ namespace, title: instance.connector.title, quota }, 1);
+          } catch (error) {
+            this.metrics.upstreamRateLimited.inc({ instance: namespace });
+            throw error;
+          }
+        }
+        try {
+          const result = await run(await this.adaptersFor(instance));
+          this.metrics.upstreamCalls.inc({ instance: namespace, outcome: 'ok' });
+          return result;
+        } catch (error) {
+          const outcome = error instanceof ToolError ? error.code : 'internal';
+          this.metrics.upstreamCalls.inc({ instance: namespace, outcome });
+          if (outcome === 'rate_limited') this.metrics.upstreamRateLimited.inc({ instance: namespace });
+          throw error;
+        }
+      },
+    );
 
   private readonly sourceLists = new Map<MountedInstance, CapabilitySource[]>();
 

@@ -22,7 +22,9 @@ describe('/metrics', () => {
           database: { dataDir: 'memory' },
           audit: { enabled: true, flushIntervalMs: 20 },
           rateLimit: { max: 1000 },
-          connectors: [{ package: 'fixture', config: { token: 't' }, quota: { limit: 3, intervalMs: 60_000 } }],
+          connectors: [
+            { package: 'fixture', config: { token: 't' }, quota: { limit: 3, intervalMs: 60_000 } },
+          ],
         },
         FIXTURE_CATALOGUE,
       ),
@@ -72,7 +74,9 @@ describe('/metrics', () => {
     expect(sample(after, 'switchboard_tool_calls_total', { ...echo, outcome: 'rate_limited' })).toBe(1);
     expect(sample(after, 'switchboard_tool_call_duration_seconds_count', echo)).toBe(4);
     expect(sample(after, 'switchboard_upstream_calls_total', { instance: 'fixture', outcome: 'ok' })).toBe(2);
-    expect(sample(after, 'switchboard_upstream_calls_total', { instance: 'fixture', outcome: 'rate_limited' })).toBe(1);
+    expect(
+      sample(after, 'switchboard_upstream_calls_total', { instance: 'fixture', outcome: 'rate_limited' }),
+    ).toBe(1);
     // One refusal by the vendor (the tool's ToolError) and one by the quota.
     expect(sample(after, 'switchboard_upstream_rate_limited_total', { instance: 'fixture' })).toBe(2);
     expect(sample(after, 'switchboard_requests_refused_total', { reason: 'origin' })).toBe(1);

@@ -55,7 +55,9 @@ describe('graceful shutdown on SIGTERM', () => {
       output += chunk.toString('utf8');
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await expect.poll(() => /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1], { timeout: 60_000 }).toBeTruthy();
+    await expect
+      .poll(() => /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1], { timeout: 60_000 })
+      .toBeTruthy();
     const url = /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1] ?? '';
     const origin = new URL(url).origin;
 
