@@ -215,6 +215,37 @@ export const FileConfig = z
     auth: AuthConfig.optional(),
     database: DatabaseConfig.default(DatabaseConfig.parse({})),
     audit: AuditConfig.default(AuditConfig.parse({})),
+    cache: z
+      .object({
+        enabled: z.boolean().default(true),
+        staleSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(30)
+          .describe('Serve an expired entry this long while one caller refreshes it.'),
+        maxEntries: z.number().int().min(10).default(10_000).describe('In-memory backend only.'),
+        maxEntryBytes: z
+          .number()
+          .int()
+          .min(1_024)
+          .default(1_048_576)
+          .describe('Larger results are not cached.'),
+        capabilityTtlSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(60)
+          .describe('TTL of capability results used by composite tools (customer 360).'),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        staleSeconds: 30,
+        maxEntries: 10_000,
+        maxEntryBytes: 1_048_576,
+        capabilityTtlSeconds: 60,
+      }),
     tracing: z
       .object({
         enabled: z.boolean().default(false).describe('Emit OpenTelemetry spans (needs an SDK registered).'),
@@ -233,6 +264,7 @@ export type RateLimitSettings = z.output<typeof RateLimitConfig>;
 export type AuthSettings = z.output<typeof AuthConfig>;
 export type DatabaseSettings = z.output<typeof DatabaseConfig>;
 export type AuditSettings = z.output<typeof AuditConfig>;
+export type CacheSettings = z.output<typeof FileConfig>['cache'];
 
 export interface ConnectorInstance {
   connector: AnyConnector;
@@ -254,6 +286,7 @@ export interface GatewayConfig {
   database: DatabaseSettings;
   audit: AuditSettings;
   tracing: { enabled: boolean };
+  cache: CacheSettings;
   connectors: ConnectorInstance[];
 }
 
@@ -406,6 +439,7 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
     database,
     audit: file.audit,
     tracing: file.tracing,
+    cache: file.cache,
     connectors,
   };
 }

@@ -3,6 +3,7 @@ import { odooConnector } from '@switchboard/connector-odoo';
 import { salesforceConnector } from '@switchboard/connector-salesforce';
 import { slackConnector } from '@switchboard/connector-slack';
 import { zendeskConnector } from '@switchboard/connector-zendesk';
+import { customer360Connector } from '@switchboard/customer360';
 import type { AnyConnector } from '@switchboard/kit';
 
 /**
@@ -10,7 +11,12 @@ import type { AnyConnector } from '@switchboard/kit';
  * system is one import and one line here, and nothing is discovered by scanning directories.
  */
 export const CATALOGUE: ReadonlyMap<string, AnyConnector> = new Map<string, AnyConnector>(
-  [salesforceConnector, hubspotConnector, odooConnector, zendeskConnector, slackConnector].map(
-    (connector) => [connector.name, connector],
-  ),
+  [
+    salesforceConnector,
+    hubspotConnector,
+    odooConnector,
+    zendeskConnector,
+    slackConnector,
+    customer360Connector,
+  ].map((connector) => [connector.name, connector]),
 );

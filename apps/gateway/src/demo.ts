@@ -73,6 +73,7 @@ export async function startDemoProfile(
           { package: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
           { package: 'zendesk', config: zendeskSandboxConfig(zendesk) },
           { package: 'slack', config: slackSandboxConfig(slack) },
+          { package: 'customer360', config: {} },
         ],
       },
       // HOST still applies; the port was settled by the caller.

@@ -1,4 +1,6 @@
+import { cacheKey } from '@switchboard/cache';
 import {
+  type CachePolicy,
   type Logger,
   type Principal,
   type Progress,
@@ -6,6 +8,7 @@ import {
   ToolError,
   type ToolErrorCode,
 } from '@switchboard/kit';
+import { z } from 'zod';
 import { inputDigest, redactInput } from './audit.js';
 import type { MountedInstance, ToolEntry } from './registry.js';
 import type { Runtime } from './runtime.js';
@@ -168,19 +171,20 @@ async function runTool(
 
   const deadline = AbortSignal.timeout(entry.timeoutMs);
   const signal = AbortSignal.any([env.signal, deadline]);
-  try {
+  const namespace = entry.instance.info.namespace;
+  let cacheMeta: { status: string; ageMs: number } | undefined;
+
+  /** Quota, handler under the deadline, output validation: what a cache miss runs. */
+  const load = async (): Promise<Record<string, unknown>> => {
     const { quota } = entry.instance;
     if (quota) {
-      const target = {
-        namespace: entry.instance.info.namespace,
-        title: entry.instance.connector.title,
-        quota,
-      };
-      await runtime.quotas.take(target, entry.spec.quotaCost ?? 1);
+      await runtime.quotas.take(
+        { namespace, title: entry.instance.connector.title, quota },
+        entry.spec.quotaCost ?? 1,
+      );
     }
     const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
     reachedUpstream = true;
-    const namespace = entry.instance.info.namespace;
     const output = await runtime.tracing.span(
       `upstream ${namespace} ${entry.spec.name}`,
       { 'switchboard.instance': namespace, 'switchboard.request_id': env.requestId },
@@ -194,12 +198,40 @@ async function runTool(
         `${entry.name} produced a malformed result (request ${env.requestId}).`,
       );
     }
-    const structured: Record<string, unknown> = checked.data;
-    const text = entry.spec.render ? entry.spec.render(checked.data) : JSON.stringify(structured, null, 2);
-    return finish({ content: [{ type: 'text', text }], structuredContent: structured }, 'ok');
+    return checked.data;
+  };
+
+  try {
+    const policy = entry.readOnly ? entry.spec.cache : undefined;
+    let structured: Record<string, unknown>;
+    if (policy && runtime.cache) {
+      const cached = await cachedCall(runtime, entry, input.data, env, policy, load);
+      cacheMeta = { status: cached.status, ageMs: cached.ageMs };
+      runtime.metrics.cacheRequests.inc({ tool: entry.name, status: cached.status });
+      if (cached.value.kind === 'not_found') throw new ToolError('not_found', cached.value.message);
+      structured = cached.value.output;
+    } else {
+      structured = await load();
+      if (!entry.readOnly && entry.spec.invalidates && runtime.cache) {
+        const tags = entry.spec.invalidates(input.data, structured).map((tag) => scopedTag(namespace, tag));
+        await runtime.cache.invalidateTags(tags);
+      }
+    }
+    const parsed = entry.spec.output.parse(structured);
+    const text = entry.spec.render ? entry.spec.render(parsed) : JSON.stringify(structured, null, 2);
+    return finish(
+      {
+        content: [{ type: 'text', text }],
+        structuredContent: structured,
+        ...(cacheMeta ? { _meta: { 'switchboard/cache': cacheMeta } } : {}),
+      },
+      'ok',
+    );
   } catch (caught) {
     const error = toToolError(caught, entry, env.requestId, deadline, logger);
-    return finish(errorResult(error, env.requestId), error.code);
+    const result = errorResult(error, env.requestId);
+    if (cacheMeta) result._meta = { ...result._meta, 'switchboard/cache': cacheMeta };
+    return finish(result, error.code);
   }
 }
 
@@ -254,4 +286,75 @@ export function recordCall(
     cacheStatus: null,
     upstreamCalls: null,
   });
+}
+
+/** Tags are per connector instance: two mounts of one package never invalidate each other. */
+export function scopedTag(namespace: string, tag: string): string {
+  return `${namespace}|${tag}`;
+}
+
+type CachedResult = { kind: 'ok'; output: Record<string, unknown> } | { kind: 'not_found'; message: string };
+
+const cachedSchemas = new WeakMap<ToolEntry, z.ZodType<CachedResult>>();
+
+/** What a cached tool result may be: the tool's own output, or a not_found kept for a short while. */
+function cachedSchema(entry: ToolEntry): z.ZodType<CachedResult> {
+  let schema = cachedSchemas.get(entry);
+  if (!schema) {
+    schema = z.union([
+      z.object({ kind: z.literal('ok'), output: entry.spec.output }),
+      z.object({ kind: z.literal('not_found'), message: z.string() }),
+    ]);
+    cachedSchemas.set(entry, schema);
+  }
+  return schema;
+}
+
+/**
+ * Read-through cache of a read-only tool: keyed by namespace, tool, canonical input, schema version
+ * and (for principal-scoped policies) the principal; single flight; stale-while-revalidate.
+ */
+async function cachedCall(
+  runtime: Runtime,
+  entry: ToolEntry,
+  input: Record<string, unknown>,
+  env: CallEnvironment,
+  policy: CachePolicy<Record<string, unknown>, Record<string, unknown>>,
+  load: () => Promise<Record<string, unknown>>,
+) {
+  const cache = runtime.cache;
+  if (!cache) throw new Error('no cache');
+  const namespace = entry.instance.info.namespace;
+  const key = cacheKey({
+    namespace,
+    tool: entry.spec.name,
+    input,
+    version: entry.cacheVersion,
+    ...(policy.scope === 'principal' ? { principal: env.principal.id } : {}),
+  });
+  const negativeMs = (policy.negativeTtlSeconds ?? 0) * 1000;
+  return cache.wrap<CachedResult>(
+    key,
+    {
+      parse: (value) => cachedSchema(entry).parse(value),
+      ttlMs: (value) => (value.kind === 'ok' ? policy.ttlSeconds * 1000 : negativeMs),
+      staleMs: runtime.config.cache.staleSeconds * 1000,
+      tags: (value) =>
+        value.kind === 'ok'
+          ? (policy.tags?.(input, value.output) ?? []).map((tag) => scopedTag(namespace, tag))
+          : [],
+      cacheable: (value) => value.kind === 'ok' || negativeMs > 0,
+    },
+    async () => {
+      try {
+        return { kind: 'ok', output: await load() };
+      } catch (error) {
+        // Only a not_found may be remembered (briefly, when the tool asks); every other error is not.
+        if (error instanceof ToolError && error.code === 'not_found' && negativeMs > 0) {
+          return { kind: 'not_found', message: error.message };
+        }
+        throw error;
+      }
+    },
+  );
 }

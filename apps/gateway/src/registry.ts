@@ -1,3 +1,4 @@
+import { schemaVersion } from '@switchboard/cache';
 import type {
   AnyConnector,
   AnyZodObject,
@@ -35,6 +36,8 @@ export interface ToolEntry {
   readonly scopes: readonly string[];
   readonly timeoutMs: number;
   readonly readOnly: boolean;
+  /** Changes whenever the tool's schemas change, so cached results of an older contract are not served. */
+  readonly cacheVersion: string;
   /** The `tools/list` entry, computed once. */
   readonly listing: {
     name: string;
@@ -240,6 +243,10 @@ export class Registry {
         if (!claim('Tool', name, `connector ${connector.name}, tool ${spec.name}`, tools)) continue;
         const expand = expander(`Tool ${name}`);
         const readOnly = spec.annotations.readOnlyHint === true;
+        const inputSchema = objectSchema(expandSchemaDescriptions(jsonSchemaOf(spec.input, 'input'), expand));
+        const outputSchema = objectSchema(
+          expandSchemaDescriptions(jsonSchemaOf(spec.output, 'output'), expand),
+        );
         tools.set(name, {
           name,
           instance: mount,
@@ -247,12 +254,13 @@ export class Registry {
           scopes: spec.scopes,
           timeoutMs: spec.timeoutMs ?? settings.defaultTimeoutMs,
           readOnly,
+          cacheVersion: schemaVersion(inputSchema, outputSchema),
           listing: {
             name,
             title: spec.title,
             description: expand(spec.description),
-            inputSchema: objectSchema(expandSchemaDescriptions(jsonSchemaOf(spec.input, 'input'), expand)),
-            outputSchema: objectSchema(expandSchemaDescriptions(jsonSchemaOf(spec.output, 'output'), expand)),
+            inputSchema,
+            outputSchema,
             annotations: { title: spec.title, ...spec.annotations },
           },
         });

@@ -1,3 +1,4 @@
+import { type Cache, cacheKey, createMemoryCache, createRedisCache } from '@switchboard/cache';
 import type { CapabilitySource } from '@switchboard/kit';
 import { ToolError } from '@switchboard/kit';
 import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboard/store';
@@ -53,6 +54,8 @@ export class Runtime {
   readonly lifecycle = new Lifecycle();
   readonly metrics: Metrics;
   readonly tracing: Tracing;
+  /** Results of read-only tools and capability calls: Redis when configured, memory otherwise. */
+  readonly cache: Cache | undefined;
   /** PostgreSQL (or embedded PGlite): API keys and the audit trail. */
   store: Store | undefined;
   audit: AuditWriter | undefined;
@@ -67,6 +70,22 @@ export class Runtime {
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
     this.quotas = new QuotaGuard(this.redis, logger);
     this.tracing = new Tracing(config.tracing.enabled);
+    const cacheLogger = logger.child({ component: 'cache' });
+    this.cache = !config.cache.enabled
+      ? undefined
+      : this.redis && config.redis
+        ? createRedisCache({
+            redis: this.redis,
+            prefix: 'cache:',
+            commandTimeoutMs: config.redis.commandTimeoutMs,
+            maxEntryBytes: config.cache.maxEntryBytes,
+            logger: cacheLogger,
+          })
+        : createMemoryCache({
+            maxEntries: config.cache.maxEntries,
+            maxEntryBytes: config.cache.maxEntryBytes,
+            logger: cacheLogger,
+          });
     this.metrics = new Metrics({ audit: () => this.audit, ready: () => !this.lifecycle.shuttingDown });
   }
 
@@ -246,33 +265,48 @@ export class Runtime {
   }
 
   /** One capability call from a composite tool: quota, then the adapter (cache wraps this). */
-  readonly capabilityCall: CapabilityCall = (instance, method, _args, run) =>
-    this.tracing.span(
-      `upstream ${instance.info.namespace} ${method}`,
-      { 'switchboard.instance': instance.info.namespace },
-      async () => {
-        const { quota } = instance;
-        const namespace = instance.info.namespace;
-        if (quota) {
-          try {
-            await this.quotas.take({ namespace, title: instance.connector.title, quota }, 1);
-          } catch (error) {
-            this.metrics.upstreamRateLimited.inc({ instance: namespace });
-            throw error;
-          }
-        }
+  readonly capabilityCall: CapabilityCall = (instance, method, args, schema, run) => {
+    const namespace = instance.info.namespace;
+    const upstream = async () => {
+      const { quota } = instance;
+      if (quota) {
         try {
-          const result = await run(await this.adaptersFor(instance));
-          this.metrics.upstreamCalls.inc({ instance: namespace, outcome: 'ok' });
-          return result;
+          await this.quotas.take({ namespace, title: instance.connector.title, quota }, 1);
         } catch (error) {
-          const outcome = error instanceof ToolError ? error.code : 'internal';
-          this.metrics.upstreamCalls.inc({ instance: namespace, outcome });
-          if (outcome === 'rate_limited') this.metrics.upstreamRateLimited.inc({ instance: namespace });
+          this.metrics.upstreamRateLimited.inc({ instance: namespace });
           throw error;
         }
+      }
+      try {
+        const result = await run(await this.adaptersFor(instance));
+        this.metrics.upstreamCalls.inc({ instance: namespace, outcome: 'ok' });
+        return result;
+      } catch (error) {
+        const outcome = error instanceof ToolError ? error.code : 'internal';
+        this.metrics.upstreamCalls.inc({ instance: namespace, outcome });
+        if (outcome === 'rate_limited') this.metrics.upstreamRateLimited.inc({ instance: namespace });
+        throw error;
+      }
+    };
+    return this.tracing.span(
+      `upstream ${namespace} ${method}`,
+      { 'switchboard.instance': namespace },
+      async () => {
+        const ttlSeconds = this.config.cache.capabilityTtlSeconds;
+        if (!this.cache || ttlSeconds === 0) return upstream();
+        // Capability results are shared data: the composite tool requires every read scope it draws on.
+        const key = cacheKey({ namespace, tool: method, input: args, version: 'capability-1' });
+        const options = {
+          parse: (cached: unknown) => schema.parse(cached),
+          ttlMs: ttlSeconds * 1000,
+          staleMs: this.config.cache.staleSeconds * 1000,
+        };
+        const { value, status } = await this.cache.wrap(key, options, upstream);
+        this.metrics.cacheRequests.inc({ tool: `${namespace}:${method}`, status });
+        return value;
       },
     );
+  };
 
   private readonly sourceLists = new Map<MountedInstance, CapabilitySource[]>();
 
@@ -360,6 +394,7 @@ export class Runtime {
     }
     this.connections.clear();
     clearTimeout(this.migrationRetry);
+    await this.cache?.close();
     if (this.audit) {
       const { unwritten } = await this.audit.close(this.config.server.shutdownGraceMs);
       if (unwritten.length > 0)

@@ -1,11 +1,37 @@
-import type {
-  CapabilitySource,
-  CrmCapability,
-  ErpCapability,
-  InstanceInfo,
-  SupportCapability,
+import {
+  Account,
+  AgingBuckets,
+  type CapabilitySource,
+  Contact,
+  Conversation,
+  type CrmCapability,
+  Deal,
+  type ErpCapability,
+  type InstanceInfo,
+  Invoice,
+  Money,
+  Order,
+  type SupportCapability,
+  Ticket,
 } from '@switchboard/kit';
+import { z } from 'zod';
 import type { MountedInstance } from './registry.js';
+
+/** Schemas of capability results, to check what comes back from the cache. */
+const MatchMethod = z.enum(['id', 'external_id', 'email', 'domain', 'name']);
+const AccountMatches = z.array(z.object({ account: Account, matchedBy: MatchMethod }));
+const AccountDetail = z.object({ account: Account, contacts: z.array(Contact), openDeals: z.array(Deal) });
+const Financials = z.object({
+  account: Account,
+  contacts: z.array(Contact),
+  recentOrders: z.array(Order),
+  openInvoices: z.array(Invoice),
+  receivable: Money,
+  overdue: Money,
+  aging: AgingBuckets,
+});
+const Tickets = z.object({ tickets: z.array(Ticket), matchedBy: MatchMethod.nullable() });
+const Conversations = z.object({ conversations: z.array(Conversation), matchedBy: MatchMethod.nullable() });
 
 /**
  * Runs one capability call for an instance: connects the instance if needed, charges its upstream
@@ -15,6 +41,7 @@ export type CapabilityCall = <T>(
   instance: MountedInstance,
   method: string,
   args: unknown,
+  schema: z.ZodType<T>,
   run: (adapters: Adapters) => Promise<T>,
 ) => Promise<T>;
 
@@ -66,11 +93,11 @@ export function capabilitySources(
     if (factories.crm) {
       source.crm = {
         findAccounts: (lookup, options) =>
-          call(instance, 'crm.findAccounts', lookup, (a) =>
+          call(instance, 'crm.findAccounts', lookup, AccountMatches, (a) =>
             required(a.crm, 'crm').findAccounts(lookup, options),
           ),
         getAccountDetail: (id, options) =>
-          call(instance, 'crm.getAccountDetail', { id }, (a) =>
+          call(instance, 'crm.getAccountDetail', { id }, AccountDetail, (a) =>
             required(a.crm, 'crm').getAccountDetail(id, options),
           ),
       };
@@ -78,11 +105,11 @@ export function capabilitySources(
     if (factories.erp) {
       source.erp = {
         findCustomers: (lookup, options) =>
-          call(instance, 'erp.findCustomers', lookup, (a) =>
+          call(instance, 'erp.findCustomers', lookup, AccountMatches, (a) =>
             required(a.erp, 'erp').findCustomers(lookup, options),
           ),
         getFinancials: (id, options) =>
-          call(instance, 'erp.getFinancials', { id }, (a) =>
+          call(instance, 'erp.getFinancials', { id }, Financials, (a) =>
             required(a.erp, 'erp').getFinancials(id, options),
           ),
       };
@@ -90,12 +117,16 @@ export function capabilitySources(
     if (factories.support) {
       source.support = {
         findTickets: (lookup, options) =>
-          call(instance, 'support.findTickets', { lookup, limit: options.limit }, (a) =>
+          call(instance, 'support.findTickets', { lookup, limit: options.limit }, Tickets, (a) =>
             required(a.support, 'support').findTickets(lookup, options),
           ),
         recentConversations: (lookup, options) =>
-          call(instance, 'support.recentConversations', { lookup, limit: options.limit }, (a) =>
-            required(a.support, 'support').recentConversations(lookup, options),
+          call(
+            instance,
+            'support.recentConversations',
+            { lookup, limit: options.limit },
+            Conversations,
+            (a) => required(a.support, 'support').recentConversations(lookup, options),
           ),
       };
     }

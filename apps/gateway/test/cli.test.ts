@@ -139,5 +139,5 @@ describe('switchboard keys, migrate and audit (embedded database)', () => {
     expect(runCli(['audit', '--since', 'yesterday'], env).stderr).toContain(
       '--since takes an ISO time or a duration',
     );
-  });
+  }, 180_000);
 });

@@ -136,10 +136,12 @@ describe('registry', () => {
       'fx__echo',
       'fx__fail',
       'fx__steps',
+      'fx__mine',
       'fx__write_thing',
       'fx_eu__echo',
       'fx_eu__fail',
       'fx_eu__steps',
+      'fx_eu__mine',
       'fx_eu__write_thing',
     ]);
     expect(registry.resourceTemplates.map((t) => t.uriTemplate)).toEqual([
@@ -224,7 +226,7 @@ describe('registry', () => {
       [{ connector: longer, namespace: `n${'x'.repeat(31)}`, config: {} }],
       settings,
     );
-    expect(longest.warnings).toHaveLength(4);
+    expect(longest.warnings).toHaveLength(5);
     expect(longest.warnings).toContain(
       `Tool name "n${'x'.repeat(31)}__write_thing_by_account" is 56 characters long; some clients truncate names longer than 45.`,
     );

@@ -95,6 +95,24 @@ const steps = fixture.tool({
   },
 });
 
+const mine = fixture.tool({
+  name: 'mine',
+  title: 'Mine',
+  description: 'Who asked, cached per principal.',
+  input: z.object({ topic: z.string().describe('Anything.') }),
+  output: z.object({
+    principal: z.string().describe('The caller.'),
+    topic: z.string().describe('The topic.'),
+  }),
+  scopes: ['fixture:read'],
+  annotations: { readOnlyHint: true },
+  cache: { ttlSeconds: 60, scope: 'principal' },
+  async handler(input, ctx) {
+    ctx.client.calls.push(`mine:${ctx.principal.id}`);
+    return { principal: ctx.principal.id, topic: input.topic };
+  },
+});
+
 const write = fixture.tool({
   name: 'write_thing',
   title: 'Write a thing',
@@ -132,7 +150,7 @@ const brief = fixture.prompt({
 });
 
 export const fixtureConnector = fixture.build({
-  tools: [echo, failures, steps, write],
+  tools: [echo, failures, steps, mine, write],
   resources: [thing],
   prompts: [brief],
 });

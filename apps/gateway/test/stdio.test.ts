@@ -42,7 +42,9 @@ describe('switchboard stdio (a client spawning the CLI)', () => {
         system,
       ).toBe(true);
     }
-    expect(names.every((name) => /^(salesforce|hubspot|odoo|zendesk|slack)__[a-z_]+$/.test(name))).toBe(true);
+    expect(
+      names.every((name) => /^(salesforce|hubspot|odoo|zendesk|slack|customer360)__[a-z_]+$/.test(name)),
+    ).toBe(true);
   });
 
   it('calls a tool and gets structured content', async () => {

@@ -32,10 +32,17 @@ export interface RunOptions {
   label: string;
 }
 
-type Settled<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'timeout' } | { kind: 'cancelled' };
+type Settled<T> =
+  | { kind: 'value'; value: T }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' };
 
 /** Runs one source's work; never rejects. */
-export async function runSource<T>(work: (signal: AbortSignal) => Promise<T>, options: RunOptions): Promise<Outcome<T>> {
+export async function runSource<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  options: RunOptions,
+): Promise<Outcome<T>> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const { deadline, label } = options;
@@ -67,20 +74,22 @@ export async function runSource<T>(work: (signal: AbortSignal) => Promise<T>, op
     );
   try {
     const settled = await Promise.race([running, timedOut, cancelled]);
-    switch (settled.kind) {
-      case 'value':
-        return { status: 'ok', value: settled.value, durationMs: elapsed() };
-      case 'timeout':
-        return {
-          status: 'timeout',
-          reason: `${label} did not answer within ${budget} ms.`,
-          durationMs: elapsed(),
-        };
-      case 'cancelled':
-        return { status: 'timeout', reason: `The call was cancelled while waiting for ${label}.`, durationMs: elapsed() };
-      case 'error':
-        return { ...describeFailure(settled.error, label), durationMs: elapsed(), cause: settled.error };
+    if (settled.kind === 'value') return { status: 'ok', value: settled.value, durationMs: elapsed() };
+    if (settled.kind === 'timeout') {
+      return {
+        status: 'timeout',
+        reason: `${label} did not answer within ${budget} ms.`,
+        durationMs: elapsed(),
+      };
     }
+    if (settled.kind === 'cancelled') {
+      return {
+        status: 'timeout',
+        reason: `The call was cancelled while waiting for ${label}.`,
+        durationMs: elapsed(),
+      };
+    }
+    return { ...describeFailure(settled.error, label), durationMs: elapsed(), cause: settled.error };
   } finally {
     clearTimeout(timer);
     if (onCancel !== undefined) deadline.signal.removeEventListener('abort', onCancel);
@@ -98,7 +107,10 @@ function describeFailure(error: unknown, label: string): { status: 'timeout' | '
     const status = error.code === 'timeout' ? 'timeout' : 'error';
     return { status, reason: `${label}: ${error.message}` };
   }
-  return { status: 'error', reason: `${label} failed with an unexpected error (details are in the gateway log).` };
+  return {
+    status: 'error',
+    reason: `${label} failed with an unexpected error (details are in the gateway log).`,
+  };
 }
 
 /** A promise with its resolver, for gates that other sources wait on. */

@@ -74,11 +74,17 @@ export interface InitialLookup {
   system?: string;
 }
 
-export function initialLookup(input: GetCustomerInput, isFreeMail: (domain: string) => boolean): InitialLookup {
+export function initialLookup(
+  input: GetCustomerInput,
+  isFreeMail: (domain: string) => boolean,
+): InitialLookup {
   if (input.email !== undefined) {
     const email = normalizeEmail(input.email);
     if (email === undefined) {
-      throw new ToolError('invalid_input', `"${input.email}" is not an email address. Give e.g. name@company.com.`);
+      throw new ToolError(
+        'invalid_input',
+        `"${input.email}" is not an email address. Give e.g. name@company.com.`,
+      );
     }
     const domain = normalizeDomain(email);
     if (domain === undefined || isFreeMail(domain)) {
@@ -89,7 +95,10 @@ export function initialLookup(input: GetCustomerInput, isFreeMail: (domain: stri
   if (input.domain !== undefined) {
     const domain = normalizeDomain(input.domain);
     if (domain === undefined) {
-      throw new ToolError('invalid_input', `"${input.domain}" is not a domain. Give e.g. helix-robotics.com.`);
+      throw new ToolError(
+        'invalid_input',
+        `"${input.domain}" is not a domain. Give e.g. helix-robotics.com.`,
+      );
     }
     if (isFreeMail(domain)) {
       throw new ToolError(
@@ -102,14 +111,18 @@ export function initialLookup(input: GetCustomerInput, isFreeMail: (domain: stri
   }
   if (input.name !== undefined) {
     const name = input.name.trim().replace(/\s+/g, ' ');
-    if (name.length < 2) throw new ToolError('invalid_input', 'Give a company name of at least 2 characters.');
+    if (name.length < 2)
+      throw new ToolError('invalid_input', 'Give a company name of at least 2 characters.');
     return { lookup: { name } };
   }
   if (input.system !== undefined && input.id !== undefined) {
     return { lookup: { id: input.id.trim() }, system: input.system.trim().toLowerCase() };
   }
   // The input schema refuses this; kept for callers that bypass it.
-  throw new ToolError('invalid_input', 'Give exactly one of: email, domain, name, or system together with id.');
+  throw new ToolError(
+    'invalid_input',
+    'Give exactly one of: email, domain, name, or system together with id.',
+  );
 }
 
 /**
@@ -131,7 +144,9 @@ export function anchorsFor(entries: readonly Entry[], system: string): Entry[] {
   }
   if (anchors.length === 0) {
     const known = [
-      ...new Set(entries.flatMap((entry) => [entry.source.instance.connector, entry.source.instance.namespace])),
+      ...new Set(
+        entries.flatMap((entry) => [entry.source.instance.connector, entry.source.instance.namespace]),
+      ),
     ].sort();
     throw new ToolError(
       'invalid_input',
@@ -151,21 +166,26 @@ const squash = (value: string) => value.toLowerCase().replace(/\s+/g, ' ').trim(
 
 /**
  * The record a source's matches stand for. Adapters return their strongest criterion's matches;
- * for a name match, an exact (case-insensitive) name wins over a partial one. The rest are
- * reported as other candidates, never merged into the profile.
+ * for a name match, an exact (case-insensitive) name wins over a partial one. Several partial name
+ * matches are ambiguous: they are probably different customers, so none is merged (each source
+ * could otherwise pick a different one). Several id, email or domain matches are the same
+ * customer's records (duplicates, subsidiaries): the first is shown, the rest listed.
  */
 export function pickMatch(
   matches: readonly AccountMatch[],
   lookup: CustomerLookup,
-): { primary: AccountMatch; others: AccountMatch[] } | undefined {
+): { primary: AccountMatch; others: AccountMatch[]; ambiguous: boolean } | undefined {
   const first = matches[0];
   if (first === undefined) return undefined;
   let primary = first;
-  if (first.matchedBy === 'name' && lookup.name !== undefined) {
+  let ambiguous = false;
+  if (first.matchedBy === 'name' && lookup.name !== undefined && matches.length > 1) {
     const wanted = squash(lookup.name);
-    primary = matches.find((match) => squash(match.account.name) === wanted) ?? first;
+    const exact = matches.find((match) => squash(match.account.name) === wanted);
+    if (exact !== undefined) primary = exact;
+    else ambiguous = true;
   }
-  return { primary, others: matches.filter((match) => match !== primary) };
+  return { primary, others: matches.filter((match) => match !== primary), ambiguous };
 }
 
 /** An account a source matched, with the connector it came from. */
@@ -178,7 +198,9 @@ export interface FoundAccount {
 /**
  * What the other sources are asked once some have answered: the input's own criteria, plus every
  * matched record's id as an external id (keyed by connector; the first instance of a connector
- * wins), the most common non-free-mail domain and the first CRM name (else ERP name).
+ * wins), the input's domain else the most common non-free-mail domain of the matches, and the
+ * first CRM name (else ERP name) over the input's name: it is the customer's full name, where the
+ * input may be a fragment.
  */
 export function enrichLookup(
   base: CustomerLookup,
@@ -199,7 +221,7 @@ export function enrichLookup(
   const domain = base.domain ?? mostCommon(domains);
   const byCapability = (capability: CapabilityKind) =>
     found.find((entry) => entry.capability === capability)?.account.name;
-  const name = base.name ?? byCapability('crm') ?? byCapability('erp');
+  const name = byCapability('crm') ?? byCapability('erp') ?? base.name;
   const accountEmail = found.find(({ account }) => account.email !== undefined)?.account.email;
   const email = base.email ?? (base.id !== undefined ? accountEmail : undefined);
   return {

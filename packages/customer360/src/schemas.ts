@@ -37,7 +37,9 @@ export const GetCustomerInput = z
       .min(2)
       .max(200)
       .optional()
-      .describe('The company name or part of it, e.g. "Helix Robotics". Weakest criterion: prefer email or domain.'),
+      .describe(
+        'The company name or part of it, e.g. "Helix Robotics". Weakest criterion: prefer email or domain.',
+      ),
     system: z
       .string()
       .min(2)
@@ -75,7 +77,9 @@ export type GetCustomerInput = z.output<typeof GetCustomerInput>;
 // ---------------------------------------------------------------------------------------------
 // Output
 
-export const CapabilityKind = z.enum(['crm', 'erp', 'support']).describe('Capability a source was asked through.');
+export const CapabilityKind = z
+  .enum(['crm', 'erp', 'support'])
+  .describe('Capability a source was asked through.');
 export type CapabilityKind = z.infer<typeof CapabilityKind>;
 
 export const SourceStatusValue = z
@@ -102,7 +106,10 @@ export const Candidate = z
 export const SourceStatus = z
   .object({
     capability: CapabilityKind,
-    system: z.string().optional().describe('Connector package, e.g. "salesforce"; absent for not_configured.'),
+    system: z
+      .string()
+      .optional()
+      .describe('Connector package, e.g. "salesforce"; absent for not_configured.'),
     instance: z.string().optional().describe('Connector instance namespace, e.g. "sf_emea".'),
     title: z.string().optional().describe('Display name of the system.'),
     status: SourceStatusValue,
@@ -111,7 +118,10 @@ export const SourceStatus = z
     otherCandidates: z
       .array(Candidate)
       .optional()
-      .describe('Other records that matched as well; look one up by system + id to see it instead.'),
+      .describe(
+        'Other records that matched too (with status no_match: the ambiguous candidates, none shown); look one ' +
+          'up by system + id to see it.',
+      ),
     reason: z.string().optional().describe('Why the source is not ok, or a note about the match.'),
     durationMs: z.number().int().min(0).optional().describe('Time the source took, in milliseconds.'),
   })
@@ -149,8 +159,14 @@ export const ConflictValue = z
 export const Conflict = z
   .object({
     field: ConflictField,
-    values: z.array(ConflictValue).min(2).describe('Every distinct value, each with its sources; none is preferred.'),
-    note: z.string().optional().describe('Context, e.g. when systems name the field from different vocabularies.'),
+    values: z
+      .array(ConflictValue)
+      .min(2)
+      .describe('Every distinct value, each with its sources; none is preferred.'),
+    note: z
+      .string()
+      .optional()
+      .describe('Context, e.g. when systems name the field from different vocabularies.'),
   })
   .describe('A field on which the systems disagree about the same customer.');
 export type Conflict = z.infer<typeof Conflict>;
@@ -174,7 +190,11 @@ export const HealthFactor = z
   .object({
     name: FactorName,
     score: z.number().min(0).max(100).describe('Score of this factor, 0 (bad) to 100 (good).'),
-    weight: z.number().min(0).max(1).describe('Weight in the total after renormalisation over present factors.'),
+    weight: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('Weight in the total after renormalisation over present factors.'),
     baseWeight: z.number().min(0).max(1).describe('Weight before renormalisation.'),
     detail: z.string().describe('The measured input, in words.'),
   })
@@ -195,7 +215,7 @@ export type HealthBand = z.infer<typeof HealthBand>;
 export const Health = z
   .object({
     score: z.number().int().min(0).max(100).nullable().describe('0-100, or null when no factor had data.'),
-    band: HealthBand.nullable(),
+    band: HealthBand.nullable().describe('red < 40, yellow 40-69, green >= 70; null when there is no score.'),
     factors: z.array(HealthFactor).describe('Factors that produced the score, with their weights.'),
     dropped: z.array(DroppedFactor).describe('Factors without data, left out (weights renormalised).'),
     reason: z.string().optional().describe('Why there is no score, when score is null.'),
@@ -211,12 +231,18 @@ export const Summary = z
     matchedSystems: z.array(z.string()).describe('Instances that found the customer.'),
     unavailableSystems: z
       .array(z.string())
-      .describe('Instances that did not answer in time or failed, as "instance (status)": the profile lacks them.'),
+      .describe(
+        'Instances that did not answer in time or failed, as "instance (status)": the profile lacks them.',
+      ),
     openDeals: z.number().int().min(0).describe('Open deals over all CRMs.'),
     pipeline: z.array(Money).describe('Open deal amounts, summed per currency.'),
     receivable: z.array(Money).describe('Open receivable, summed per currency.'),
     overdue: z.array(Money).describe('Overdue receivable, summed per currency.'),
-    maxDaysOverdue: z.number().int().min(0).describe('Days overdue of the oldest overdue invoice (0 if none).'),
+    maxDaysOverdue: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Days overdue of the oldest overdue invoice (0 if none).'),
     openTickets: z.number().int().min(0).describe('Open (new, open, pending, hold) tickets.'),
     urgentTickets: z.number().int().min(0).describe('Open tickets of urgent priority.'),
     conflicts: z.number().int().min(0).describe('Fields on which systems disagree.'),
@@ -243,7 +269,9 @@ export const GetCustomerOutput = z
     openTickets: z.array(Ticket).describe('Open tickets (new, open, pending, hold), most urgent first.'),
     recentTickets: z.array(Ticket).describe('Recently solved or closed tickets, newest first.'),
     conversations: z.array(Conversation).describe('Recent support conversations, newest first.'),
-    conflicts: z.array(Conflict).describe('Fields on which the systems disagree, with every value and source.'),
+    conflicts: z
+      .array(Conflict)
+      .describe('Fields on which the systems disagree, with every value and source.'),
     health: Health,
   })
   .describe('One customer across every CRM, ERP and support system.');

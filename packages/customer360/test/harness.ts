@@ -1,10 +1,10 @@
-import type { CapabilitySource } from '@switchboard/kit';
-import { silentLogger, testInstance } from '@switchboard/kit/testing';
 import { HubSpotConfig, hubspotConnector } from '@switchboard/connector-hubspot';
 import { OdooConfig, odooConnector } from '@switchboard/connector-odoo';
 import { SalesforceConfig, salesforceConnector } from '@switchboard/connector-salesforce';
 import { SlackConfig, slackConnector } from '@switchboard/connector-slack';
 import { ZendeskConfig, zendeskConnector } from '@switchboard/connector-zendesk';
+import type { CapabilitySource } from '@switchboard/kit';
+import { silentLogger, testInstance } from '@switchboard/kit/testing';
 import {
   type EmbeddedOdoo,
   type HubSpotSandbox,

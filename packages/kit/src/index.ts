@@ -10,6 +10,7 @@ export type {
   MatchMethod,
   SupportCapability,
 } from './capabilities.js';
+export { CAPABILITY_READ_SCOPES } from './capabilities.js';
 export type {
   AnyConnector,
   AnyZodObject,
@@ -27,7 +28,6 @@ export type {
   ToolSpec,
   UpstreamQuota,
 } from './connector.js';
-export { CAPABILITY_READ_SCOPES } from './capabilities.js';
 export { defineConnector, isSecretSchema, secret, secretRegistry } from './connector.js';
 export type {
   ConnectDeps,

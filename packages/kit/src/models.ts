@@ -113,7 +113,7 @@ export const AgingBuckets = z
     d31_60: z.number().describe('31 to 60 days overdue.'),
     d61_90: z.number().describe('61 to 90 days overdue.'),
     d90_plus: z.number().describe('More than 90 days overdue.'),
-    total: z.number(),
+    total: z.number().describe('All open receivable (the sum of the buckets).'),
   })
   .describe('Open receivable by days overdue, in the company currency.');
 export type AgingBuckets = z.infer<typeof AgingBuckets>;
@@ -143,7 +143,7 @@ export const Conversation = z
     text: z.string().describe('The message text (may be truncated).'),
     author: z.string().optional().describe('Who wrote the message.'),
     at: isoDateTime,
-    permalink: z.string().optional(),
+    permalink: z.string().optional().describe('A link to the message in the vendor UI, when known.'),
   })
   .describe('A message from a support conversation.');
 export type Conversation = z.infer<typeof Conversation>;

@@ -1,0 +1,111 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  type EmbeddedOdoo,
+  HERO_EMAILS,
+  type HubSpotSandbox,
+  hubspotSandboxConfig,
+  type SalesforceSandbox,
+  type SlackSandbox,
+  salesforceSandboxConfig,
+  slackSandboxConfig,
+  startEmbeddedOdoo,
+  startHubSpotSandbox,
+  startSalesforceSandbox,
+  startSlackSandbox,
+  startZendeskSandbox,
+  type ZendeskSandbox,
+  zendeskSandboxConfig,
+} from '@switchboard/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../src/connectors.js';
+import { configFor, type RunningGateway, startGateway } from './harness.js';
+
+describe('customer360 through the gateway, every system behind it', () => {
+  let salesforce: SalesforceSandbox;
+  let hubspot: HubSpotSandbox;
+  let zendesk: ZendeskSandbox;
+  let slack: SlackSandbox;
+  let odoo: EmbeddedOdoo;
+  let gateway: RunningGateway;
+  let client: Client;
+
+  beforeAll(async () => {
+    [salesforce, hubspot, zendesk, slack, odoo] = await Promise.all([
+      startSalesforceSandbox(),
+      startHubSpotSandbox(),
+      startZendeskSandbox(),
+      startSlackSandbox(),
+      startEmbeddedOdoo(),
+    ]);
+    gateway = await startGateway(
+      configFor(
+        {
+          connectors: [
+            { package: 'salesforce', config: salesforceSandboxConfig(salesforce) },
+            { package: 'hubspot', config: hubspotSandboxConfig(hubspot) },
+            { package: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
+            { package: 'zendesk', config: zendeskSandboxConfig(zendesk) },
+            { package: 'slack', config: slackSandboxConfig(slack) },
+            { package: 'customer360', config: {} },
+          ],
+        },
+        CATALOGUE,
+      ),
+    );
+    client = await gateway.client();
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all([salesforce, hubspot, zendesk, slack, odoo].map((s) => s?.close()));
+  });
+
+  const vendorRequests = () =>
+    salesforce.server.requests.length +
+    hubspot.server.requests.length +
+    zendesk.server.requests.length +
+    slack.server.requests.length;
+
+  it('lists the composite tool with every read scope it draws on, and its prompt', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.find((t) => t.name === 'customer360__get_customer')).toBeDefined();
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name)).toContain('customer360__account_briefing');
+    const entry = gateway.runtime.registry.tools.get('customer360__get_customer');
+    expect(entry?.scopes).toEqual(['customer360:read', 'crm:read', 'erp:read', 'support:read']);
+  });
+
+  it('builds a complete profile with every source ok, and a repeat within TTL touches no upstream', async () => {
+    const first = await client.callTool({
+      name: 'customer360__get_customer',
+      arguments: { email: HERO_EMAILS.everywhere },
+    });
+    expect(first.isError, JSON.stringify(first.content)).toBeFalsy();
+    const profile = first.structuredContent;
+    expect(JSON.stringify(profile)).toContain('Helix');
+    const statuses =
+      JSON.stringify(profile).match(/"status":"(ok|timeout|error|not_configured|no_match)"/g) ?? [];
+    expect(statuses.length).toBeGreaterThanOrEqual(5);
+    expect(statuses.every((s) => s === '"status":"ok"')).toBe(true);
+
+    const before = vendorRequests();
+    const repeat = await client.callTool({
+      name: 'customer360__get_customer',
+      arguments: { email: HERO_EMAILS.everywhere },
+    });
+    expect(repeat.isError).toBeFalsy();
+    expect(vendorRequests()).toBe(before);
+    const hits = await (await fetch(`${gateway.origin}/metrics`)).text();
+    expect(hits).toMatch(
+      /switchboard_cache_requests_total\{tool="salesforce:crm\.[a-zA-Z]+",status="hit"\} [1-9]/,
+    );
+  });
+
+  it('renders the briefing prompt around the tool', async () => {
+    const prompt = await client.getPrompt({
+      name: 'customer360__account_briefing',
+      arguments: { customer: HERO_EMAILS.everywhere },
+    });
+    expect(JSON.stringify(prompt.messages)).toContain('customer360__get_customer');
+  });
+});

@@ -1,0 +1,12 @@
+export { type CacheKeyParts, cacheKey, canonicalJson, schemaVersion } from './keys.js';
+export { createMemoryCache, type MemoryCacheOptions } from './memory.js';
+export { createRedisCache, DEFAULT_REDIS_PREFIX, type RedisCacheOptions } from './redis.js';
+export type {
+  Cache,
+  CacheLogger,
+  CacheStats,
+  CacheStatus,
+  Loader,
+  WrapOptions,
+  WrapResult,
+} from './types.js';

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  Customer360Config,
+  customer360Connector,
+  GET_CUSTOMER_TOOL_NAME,
+  getCustomerTool,
+  HEALTH_WEIGHTS,
+} from '../src/index.js';
+
+/** The contract agents and operators see: a change to it must be a visible diff. */
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+
+interface JsonNode {
+  description?: string;
+  properties?: Record<string, JsonNode>;
+  items?: JsonNode;
+  anyOf?: JsonNode[];
+  additionalProperties?: JsonNode | boolean;
+}
+
+/** Paths of object properties without a description, however deep. */
+function undescribed(node: JsonNode, path: string): string[] {
+  const missing: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (child.description === undefined) missing.push(`${path}.${key}`);
+    missing.push(...undescribed(child, `${path}.${key}`));
+  }
+  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
+  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
+  return missing;
+}
+
+describe('contract', () => {
+  it('matches the snapshot of the tool and prompt as agents see them', () => {
+    const tools = customer360Connector.tools.map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      scopes: tool.scopes,
+      annotations: tool.annotations,
+      cache: tool.cache ?? null,
+      timeoutMs: tool.timeoutMs,
+      input: jsonSchema(tool.input, 'input'),
+      output: jsonSchema(tool.output, 'output'),
+    }));
+    const prompts = customer360Connector.prompts.map((prompt) => ({
+      name: prompt.name,
+      title: prompt.title,
+      description: prompt.description,
+      scopes: prompt.scopes,
+      arguments: jsonSchema(prompt.arguments, 'input'),
+    }));
+    expect({ tools, prompts }).toMatchSnapshot();
+  });
+
+  it('describes every input, output and configuration field', () => {
+    for (const tool of customer360Connector.tools) {
+      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, `${tool.name}.input`)).toEqual([]);
+      expect(undescribed(jsonSchema(tool.output, 'output') as JsonNode, `${tool.name}.output`)).toEqual([]);
+    }
+    for (const prompt of customer360Connector.prompts) {
+      expect(undescribed(jsonSchema(prompt.arguments, 'input') as JsonNode, prompt.name)).toEqual([]);
+    }
+    expect(undescribed(jsonSchema(Customer360Config, 'input') as JsonNode, 'config')).toEqual([]);
+  });
+
+  it('is a read-only composite without its own cache, needing every read scope it draws on', () => {
+    expect(customer360Connector.category).toBe('composite');
+    expect(getCustomerTool.scopes).toEqual(['customer360:read', 'crm:read', 'erp:read', 'support:read']);
+    expect(getCustomerTool.annotations.readOnlyHint).toBe(true);
+    expect(getCustomerTool.cache).toBeUndefined();
+    const config = Customer360Config.parse({});
+    expect(config).toMatchObject({ deadlineMs: 4000, sourceTimeoutMs: 3000 });
+    // The gateway's timeout of the tool stays above the largest deadline the composite accepts.
+    expect(Customer360Config.safeParse({ deadlineMs: 25_001 }).success).toBe(false);
+    expect(getCustomerTool.timeoutMs).toBeGreaterThan(25_000);
+    expect(Customer360Config.safeParse({ deadlineMs: 1000, sourceTimeoutMs: 2000 }).success).toBe(false);
+    expect(`customer360__${getCustomerTool.name}`).toBe(GET_CUSTOMER_TOOL_NAME);
+  });
+
+  it('renders a briefing prompt that asks for the tool by its exposed name', () => {
+    const [prompt] = customer360Connector.prompts;
+    const messages = prompt?.render(prompt.arguments.parse({ customer: 'maya@helix-robotics.com' })) ?? [];
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.role).toBe('user');
+    expect(messages[0]?.text).toContain('"maya@helix-robotics.com"');
+    expect(messages[0]?.text).toContain(GET_CUSTOMER_TOOL_NAME);
+    expect(prompt?.description).toContain('{tool:get_customer}');
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const rows = new Map(
+    [...readme.matchAll(/^\| `([a-zA-Z_]+)` +\|(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
+  );
+
+  it('documents the tool, the prompt and every configuration field, and nothing else', () => {
+    const names = [
+      ...customer360Connector.tools.map((tool) => tool.name),
+      ...customer360Connector.prompts.map((prompt) => prompt.name),
+      ...Object.keys(Customer360Config.shape),
+    ];
+    for (const name of names) expect(rows.has(name), name).toBe(true);
+    const factors = Object.keys(HEALTH_WEIGHTS);
+    expect([...rows.keys()].filter((name) => !names.includes(name) && !factors.includes(name))).toEqual([]);
+  });
+
+  it('states the health weights and bands the code uses', () => {
+    for (const [name, weight] of Object.entries(HEALTH_WEIGHTS)) {
+      expect(rows.get(name)?.split('|')[0]?.trim(), name).toBe(String(weight));
+    }
+    expect(readme).toContain('red < 40, yellow 40–69, green ≥ 70');
+  });
+});
