@@ -47,6 +47,13 @@ const ServerConfig = z
       .min(0)
       .default(10_000)
       .describe('How long in-flight requests may take to finish on shutdown.'),
+    readinessRequiresConnectors: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether /readyz answers 503 when a connector instance is not ready. Set false on multi-replica ' +
+          "deployments so one vendor's outage does not take every replica out of the load balancer.",
+      ),
     drainDelayMs: z
       .number()
       .int()

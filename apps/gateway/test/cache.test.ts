@@ -8,11 +8,11 @@ import {
   zendeskSandboxConfig,
 } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from '../../../test-support/redis.js';
 import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
 import { createKey } from '../src/admin.js';
 import { FIXTURE_CATALOGUE, fixtureConnector } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
-import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from './redis.js';
 
 const catalogue = new Map<string, AnyConnector>([
   [zendeskConnector.name, zendeskConnector],

@@ -351,3 +351,28 @@ describe('a connector that cannot connect at start-up', () => {
     }
   });
 });
+
+describe('readiness when connectors are not required', () => {
+  it('reports a failing connector as degraded with 200, so one vendor outage does not unready every replica', async () => {
+    const gateway = await startGateway(
+      configFor(
+        {
+          server: { readinessRequiresConnectors: false },
+          connectors: [{ package: 'fixture', namespace: 'bad', config: { token: 't', ready: false } }],
+        },
+        FIXTURE_CATALOGUE,
+      ),
+    );
+    try {
+      const response = await fetch(`${gateway.origin}/readyz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        status: 'degraded',
+        reason: 'bad: fixture upstream unreachable',
+        connectors: { bad: { status: 'error' } },
+      });
+    } finally {
+      await gateway.close();
+    }
+  });
+});

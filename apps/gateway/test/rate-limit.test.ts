@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from '../../../test-support/redis.js';
 import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
 import { limitFor } from '../src/plugins/rate-limit.js';
 import { FIXTURE_CATALOGUE } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
-import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from './redis.js';
 
 const fixture = { package: 'fixture', config: { token: 't' } };
 

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { HERO_EMAILS, startZendeskSandbox, type ZendeskSandbox } from '@switchboard/sandbox';
 import { openStore } from '@switchboard/store';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from '../../../test-support/redis.js';
 import { createKey } from '../src/admin.js';
 import { CLI_ARGS, childEnv, GATEWAY_DIR } from './cli.js';
 import { quietLogger } from './harness.js';
 import { createTestDatabase, postgresReachable, requirePostgres } from './postgres.js';
-import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from './redis.js';
 
 const havePostgres = await postgresReachable();
 const haveRedis = await redisAvailable();

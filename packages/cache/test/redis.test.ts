@@ -1,8 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from '../../../test-support/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../../test-support/tcp-proxy.js';
 import { type Cache, createRedisCache, type RedisCacheOptions, type WrapOptions } from '../src/index.js';
-import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from './redis.js';
 import { cacheContract } from './suite.js';
 import { countingLoader, deferred, freshKey, type Item, parseItem, sleep } from './support.js';
 

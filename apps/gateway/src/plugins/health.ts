@@ -24,8 +24,11 @@ export async function healthRoutes(
       runtime.checkDependencies(timeoutMs),
     ]);
     const failing = Object.entries(connectors).filter(([, check]) => check.status !== 'ok');
-    const reasons = failing.map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`);
-    const degraded: string[] = [];
+    const failures = failing.map(([name, check]) => `${name}: ${check.reason ?? 'not ready'}`);
+    // One vendor's outage may be made to degrade rather than unready every replica at once.
+    const requireConnectors = runtime.config.server.readinessRequiresConnectors;
+    const reasons = requireConnectors ? failures : [];
+    const degraded: string[] = requireConnectors ? [] : failures;
     const { redis, database } = dependencies;
     // Redis down makes the gateway slower, not broken, unless the rate limiter fails closed.
     if (redis?.status === 'error') {
@@ -38,8 +41,9 @@ export async function healthRoutes(
     }
     // Without the database no API key can be checked; the audit trail alone only buffers.
     if (database?.status === 'error') {
-      if (runtime.config.auth?.apiKeys.enabled)
-        reasons.push(`database: ${database.reason ?? 'unavailable'} (API keys)`);
+      // With an OIDC issuer as well, token holders still get through: degraded, not unready.
+      const keysOnly = runtime.config.auth?.apiKeys.enabled === true && !runtime.config.auth.oidc;
+      if (keysOnly) reasons.push(`database: ${database.reason ?? 'unavailable'} (API keys)`);
       else degraded.push(`database: ${database.reason ?? 'unavailable'} (audit rows buffered)`);
     }
     if (reasons.length > 0) {
