@@ -88,6 +88,13 @@ describe('customer360 through the gateway, every system behind it', () => {
     expect(statuses.length).toBeGreaterThanOrEqual(5);
     expect(statuses.every((s) => s === '"status":"ok"')).toBe(true);
 
+    const misses = async () => {
+      const text = await (await fetch(`${gateway.origin}/metrics`)).text();
+      return [
+        ...text.matchAll(/switchboard_cache_requests_total\{[^}]*status="(?:miss|bypass)"\} (\d+)/g),
+      ].reduce((sum, match) => sum + Number(match[1]), 0);
+    };
+    const missesBefore = await misses();
     const before = vendorRequests();
     const repeat = await client.callTool({
       name: 'customer360__get_customer',
@@ -95,10 +102,15 @@ describe('customer360 through the gateway, every system behind it', () => {
     });
     expect(repeat.isError).toBeFalsy();
     expect(vendorRequests()).toBe(before);
+    expect(await misses()).toBe(missesBefore);
     const hits = await (await fetch(`${gateway.origin}/metrics`)).text();
-    expect(hits).toMatch(
-      /switchboard_cache_requests_total\{tool="salesforce:crm\.[a-zA-Z]+",status="hit"\} [1-9]/,
-    );
+    // Every system, Odoo (PostgreSQL, no HTTP log) included, answered the repeat from the cache.
+    for (const source of ['salesforce:crm', 'hubspot:crm', 'odoo:erp', 'zendesk:support', 'slack:support']) {
+      const hit = new RegExp(
+        `switchboard_cache_requests_total\\{tool="${source}\\.[a-zA-Z]+",status="hit"\\} [1-9]`,
+      );
+      expect(hits, source).toMatch(hit);
+    }
   });
 
   it('renders the briefing prompt around the tool', async () => {

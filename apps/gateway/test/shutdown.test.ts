@@ -104,3 +104,29 @@ describe('graceful shutdown on SIGTERM', () => {
     }
   }, 120_000);
 });
+
+describe('a second SIGTERM', () => {
+  it('forces the exit at once (code 1) instead of waiting out the drain', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-shutdown-'));
+    const configPath = join(dir, 'switchboard.yaml');
+    writeFileSync(configPath, 'server:\n  port: 0\n  drainDelayMs: 30000\naudit:\n  enabled: false\n');
+    const child = spawn(process.execPath, [...CLI_ARGS, 'serve', '--config', configPath], {
+      cwd: GATEWAY_DIR,
+      env: childEnv({ LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => output.includes('"msg":"listening"'), { timeout: 60_000 }).toBe(true);
+    child.kill('SIGTERM');
+    await expect.poll(() => output.includes('"msg":"shutting down"')).toBe(true);
+    const second = performance.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(performance.now() - second).toBeLessThan(5_000);
+    expect(output).toContain('second signal: exiting now');
+  }, 90_000);
+});
