@@ -148,6 +148,9 @@ async function runTool(
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     logger.info({ outcome, durationMs }, 'tool call');
     runtime.metrics.toolCall(entry.name, entry.instance.info.namespace, outcome, durationMs, reachedUpstream);
+    const meta = result._meta?.['switchboard/cache'];
+    const cacheStatus =
+      typeof meta === 'object' && meta !== null && 'status' in meta ? String(meta.status) : null;
     recordCall(runtime, {
       at,
       requestId: env.requestId,
@@ -156,6 +159,8 @@ async function runTool(
       args,
       outcome,
       durationMs,
+      cacheStatus,
+      upstreamCalls: reachedUpstream ? 1 : 0,
     });
     return { result, outcome, durationMs };
   };
@@ -271,6 +276,10 @@ export function recordCall(
     args: unknown;
     outcome: string;
     durationMs: number;
+    /** hit, miss, stale or bypass for cached tools; null otherwise. */
+    cacheStatus?: string | null;
+    /** Vendor calls the tool call made (0 when answered from the cache or refused before). */
+    upstreamCalls?: number | null;
   },
 ): void {
   const input = redactInput(call.args ?? {});
@@ -283,8 +292,8 @@ export function recordCall(
     input,
     outcome: call.outcome,
     durationMs: call.durationMs,
-    cacheStatus: null,
-    upstreamCalls: null,
+    cacheStatus: call.cacheStatus ?? null,
+    upstreamCalls: call.upstreamCalls ?? null,
   });
 }
 

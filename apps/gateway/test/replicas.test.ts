@@ -201,6 +201,13 @@ describe.runIf(havePostgres && haveRedis)('three gateway replicas on one Redis a
       (row) => row.principal === 'key:load' && row.tool === 'zendesk__search_tickets',
     );
     expect(loadRows.filter((row) => row.outcome === 'ok')).toHaveLength(calls + 2);
+    // The hit on B is recorded as such, with no vendor call.
+    expect(
+      loadRows.filter((row) => row.cacheStatus === 'hit' && row.upstreamCalls === 0).length,
+    ).toBeGreaterThan(0);
+    expect(
+      loadRows.filter((row) => row.cacheStatus === 'miss' && row.upstreamCalls === 1).length,
+    ).toBeGreaterThan(0);
     expect(loadRows.filter((row) => row.outcome === 'unavailable').length).toBeLessThanOrEqual(
       refusedBeforeWork,
     );
