@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { jsonSchema, undescribed } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   Customer360Config,
   customer360Connector,
@@ -10,29 +10,6 @@ import {
 } from '../src/index.js';
 
 /** The contract agents and operators see: a change to it must be a visible diff. */
-
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
-
-interface JsonNode {
-  description?: string;
-  properties?: Record<string, JsonNode>;
-  items?: JsonNode;
-  anyOf?: JsonNode[];
-  additionalProperties?: JsonNode | boolean;
-}
-
-/** Paths of object properties without a description, however deep. */
-function undescribed(node: JsonNode, path: string): string[] {
-  const missing: string[] = [];
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    if (child.description === undefined) missing.push(`${path}.${key}`);
-    missing.push(...undescribed(child, `${path}.${key}`));
-  }
-  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
-  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
-  return missing;
-}
 
 describe('contract', () => {
   it('matches the snapshot of the tool and prompt as agents see them', () => {
@@ -59,13 +36,13 @@ describe('contract', () => {
 
   it('describes every input, output and configuration field', () => {
     for (const tool of customer360Connector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, `${tool.name}.input`)).toEqual([]);
-      expect(undescribed(jsonSchema(tool.output, 'output') as JsonNode, `${tool.name}.output`)).toEqual([]);
+      expect(undescribed(jsonSchema(tool.input, 'input'), `${tool.name}.input`)).toEqual([]);
+      expect(undescribed(jsonSchema(tool.output, 'output'), `${tool.name}.output`)).toEqual([]);
     }
     for (const prompt of customer360Connector.prompts) {
-      expect(undescribed(jsonSchema(prompt.arguments, 'input') as JsonNode, prompt.name)).toEqual([]);
+      expect(undescribed(jsonSchema(prompt.arguments, 'input'), prompt.name)).toEqual([]);
     }
-    expect(undescribed(jsonSchema(Customer360Config, 'input') as JsonNode, 'config')).toEqual([]);
+    expect(undescribed(jsonSchema(Customer360Config, 'input'), 'config')).toEqual([]);
   });
 
   it('is a read-only composite without its own cache, needing every read scope it draws on', () => {

@@ -1,31 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isSecretSchema } from '@switchboard/kit';
+import { jsonSchema, undescribed } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { HubSpotConfig, hubspotConnector, MAX_PAGE } from '../src/index.js';
 
 /** The contract agents and operators see: a change to it must be a visible diff. */
-
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
-
-interface JsonNode {
-  description?: string;
-  properties?: Record<string, JsonNode>;
-  items?: JsonNode;
-  anyOf?: JsonNode[];
-}
-
-function undescribed(node: JsonNode, path: string): string[] {
-  const missing: string[] = [];
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    if (child.description === undefined) missing.push(`${path}.${key}`);
-    missing.push(...undescribed(child, `${path}.${key}`));
-  }
-  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
-  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
-  return missing;
-}
 
 const READS = ['search_contacts', 'get_contact', 'search_companies', 'get_company', 'list_deals'];
 
@@ -58,14 +37,14 @@ describe('tool contract', () => {
 
   it('describes every input field and every top-level output field, and the configuration', () => {
     for (const tool of hubspotConnector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, tool.name)).toEqual([]);
-      const output = jsonSchema(tool.output, 'output') as JsonNode;
+      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
+      const output = jsonSchema(tool.output, 'output');
       const topLevel = Object.entries(output.properties ?? {}).filter(
         ([, node]) => node.description === undefined,
       );
       expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
     }
-    expect(undescribed(jsonSchema(HubSpotConfig, 'input') as JsonNode, 'config')).toEqual([]);
+    expect(undescribed(jsonSchema(HubSpotConfig, 'input'), 'config')).toEqual([]);
     expect(isSecretSchema(HubSpotConfig.shape.accessToken)).toBe(true);
   });
 

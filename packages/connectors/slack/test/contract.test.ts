@@ -1,31 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { jsonSchema, undescribed } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { MAX_PAGE, SlackConfig, slackConnector } from '../src/index.js';
 
 /** The contract agents and operators see: a change to it must be a visible diff. */
-
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
-
-interface JsonNode {
-  description?: string;
-  properties?: Record<string, JsonNode>;
-  items?: JsonNode;
-  anyOf?: JsonNode[];
-}
-
-/** Paths of object properties without a description, however deep. */
-function undescribed(node: JsonNode, path: string): string[] {
-  const missing: string[] = [];
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    if (child.description === undefined) missing.push(`${path}.${key}`);
-    missing.push(...undescribed(child, `${path}.${key}`));
-  }
-  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
-  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
-  return missing;
-}
 
 const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true };
 
@@ -58,10 +36,10 @@ describe('tool contract', () => {
 
   it('describes every input field, every output field and every configuration field', () => {
     for (const tool of slackConnector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, tool.name)).toEqual([]);
-      expect(undescribed(jsonSchema(tool.output, 'output') as JsonNode, tool.name)).toEqual([]);
+      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
+      expect(undescribed(jsonSchema(tool.output, 'output'), tool.name)).toEqual([]);
     }
-    expect(undescribed(jsonSchema(SlackConfig, 'input') as JsonNode, 'config')).toEqual([]);
+    expect(undescribed(jsonSchema(SlackConfig, 'input'), 'config')).toEqual([]);
   });
 
   it('names only sibling tools in descriptions', () => {

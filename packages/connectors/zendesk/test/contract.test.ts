@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { jsonSchema, undescribed } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   addCommentTool,
   MAX_PAGE,
@@ -11,28 +11,6 @@ import {
 } from '../src/index.js';
 
 /** The contract agents and operators see: a change to it must be a visible diff. */
-
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
-
-interface JsonNode {
-  description?: string;
-  properties?: Record<string, JsonNode>;
-  items?: JsonNode;
-  anyOf?: JsonNode[];
-}
-
-/** Paths of object properties without a description, however deep. */
-function undescribed(node: JsonNode, path: string): string[] {
-  const missing: string[] = [];
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    if (child.description === undefined) missing.push(`${path}.${key}`);
-    missing.push(...undescribed(child, `${path}.${key}`));
-  }
-  if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
-  for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
-  return missing;
-}
 
 const READS = ['search_tickets', 'get_ticket', 'find_user'];
 const WRITES = ['create_ticket', 'add_comment'];
@@ -75,14 +53,14 @@ describe('tool contract', () => {
 
   it('describes every input field and every top-level output field', () => {
     for (const tool of zendeskConnector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input') as JsonNode, tool.name)).toEqual([]);
-      const output = jsonSchema(tool.output, 'output') as JsonNode;
+      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
+      const output = jsonSchema(tool.output, 'output');
       const topLevel = Object.entries(output.properties ?? {}).filter(
         ([, node]) => node.description === undefined,
       );
       expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
     }
-    expect(undescribed(jsonSchema(ZendeskConfig, 'input') as JsonNode, 'config')).toEqual([]);
+    expect(undescribed(jsonSchema(ZendeskConfig, 'input'), 'config')).toEqual([]);
   });
 
   it('declares reads read-only and cached under support:read, writes truthful under support:write', () => {

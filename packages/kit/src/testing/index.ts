@@ -44,3 +44,5 @@ export function testContext<Client, Config>(
     sources: overrides.sources ?? (() => []),
   };
 }
+
+export { type JsonNode, jsonSchema, undescribed } from './contract.js';
