@@ -1,0 +1,3 @@
+import { cli } from './new-connector.js';
+
+cli();
