@@ -30,18 +30,18 @@ export function limitFor(settings: RateLimitSettings, principal: Principal): { m
  */
 export async function rateLimitHook(app: FastifyInstance, options: RateLimitOptions) {
   const { settings } = options;
+  // Everything is set at registration: createRateLimit() with options would derive a per-route
+  // store whose keys carry an undefined method and URL.
   await app.register(rateLimit, {
     global: false,
     skipOnError: false,
-    timeWindow: settings.windowMs,
     nameSpace: 'rl:',
-    ...(options.redis ? { redis: options.redis } : {}),
-  });
-  const limiter = app.createRateLimit({
     keyGenerator: (request) => options.principalOf(request).id,
     max: (request) => limitFor(settings, options.principalOf(request)).max,
     timeWindow: settings.windowMs,
+    ...(options.redis ? { redis: options.redis } : {}),
   });
+  const limiter = app.createRateLimit();
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
     let result: Awaited<ReturnType<typeof limiter>>;
