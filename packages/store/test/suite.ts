@@ -107,6 +107,8 @@ export function storeSuite(backend: Backend): void {
         }
       });
 
+      // Needs a second session holding the lock; embedded PGlite serves one connection (the same
+      // test runs on PostgreSQL, which CI requires).
       it.skipIf(backend.poolMax === 1)(
         'waits for the advisory lock held by another session before migrating, and gives up after the lock timeout',
         async () => {

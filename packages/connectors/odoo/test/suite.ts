@@ -744,6 +744,7 @@ export function odooSuite(backend: Backend): void {
 
     // -------------------------------------------------------------------------------------------
     describe('failures and limits', () => {
+      // PGlite ignores statement_timeout; this runs on PostgreSQL, which CI requires.
       it.skipIf(backend.inProcess)('maps a statement timeout to a timeout error', async () => {
         const error = await toolError(
           readOnly(client, { signal: new AbortController().signal, timeoutMs: 50 }, (sql) =>
@@ -789,6 +790,8 @@ export function odooSuite(backend: Backend): void {
         expect((await call(getCustomerTool, { id: heroId })).customer.source.id).toBe(String(heroId));
       });
 
+      // In-process PGlite blocks the event loop during a query, so nothing can abort it midway; this
+      // runs on PostgreSQL, which CI requires.
       it.skipIf(backend.inProcess)('abandons a running query as soon as the signal aborts', async () => {
         const started = Date.now();
         const error = await toolError(
