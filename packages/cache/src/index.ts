@@ -1,4 +1,5 @@
-export { type CacheKeyParts, cacheKey, canonicalJson, schemaVersion } from './keys.js';
+export { canonicalJson } from '@switchboard/kit';
+export { type CacheKeyParts, cacheKey, schemaVersion } from './keys.js';
 export { createMemoryCache, type MemoryCacheOptions } from './memory.js';
 export { createRedisCache, DEFAULT_REDIS_PREFIX, type RedisCacheOptions } from './redis.js';
 export type {

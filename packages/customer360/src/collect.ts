@@ -2,12 +2,13 @@ import type {
   AccountMatch,
   CapabilitySource,
   CustomerLookup,
+  Identity as KitIdentity,
   Logger,
   MatchMethod,
   Principal,
 } from '@switchboard/kit';
+import { normalizeDomain } from '@switchboard/kit';
 import type { Customer360Config } from './config.js';
-import { freeMailChecker, normalizeDomain } from './domains.js';
 import { createDeadline, createGate, type Gate, type Outcome, runSource, waitForGates } from './fanout.js';
 import type { SourceData } from './merge.js';
 import {
@@ -26,6 +27,8 @@ import type { GetCustomerInput, Identity, SourceStatus } from './schemas.js';
 export interface CollectContext {
   sources: readonly CapabilitySource[];
   principal: Principal;
+  /** The gateway's identity rules; the configured `freeMailDomains` are added and sent in every lookup. */
+  identity: KitIdentity;
   signal: AbortSignal;
   logger: Logger;
 }
@@ -190,8 +193,11 @@ export async function collectCustomer(
   ctx: CollectContext,
   config: Customer360Config,
 ): Promise<Collected> {
-  const isFreeMail = freeMailChecker(config.freeMailDomains);
-  const initial = initialLookup(input, isFreeMail);
+  const rules = ctx.identity.with(config.freeMailDomains);
+  const isFreeMail = rules.isFreeMail;
+  const extraFreeMail = config.freeMailDomains.length > 0 ? { freeMailDomains: config.freeMailDomains } : {};
+  const given = initialLookup(input, isFreeMail);
+  const initial = { ...given, lookup: { ...given.lookup, ...extraFreeMail } };
   const { entries, missing } = listEntries(ctx.sources, ctx.principal);
   const deadline = createDeadline(config.deadlineMs, ctx.signal);
 
@@ -252,10 +258,13 @@ export async function collectCustomer(
     const domain = normalizeDomain(email);
     return domain === undefined ? [] : [domain];
   });
-  const enriched = enrichLookup(initial.lookup, found, isFreeMail, {
-    externalIds: systemIds,
-    domains: initial.system === undefined ? [] : emailDomains,
-  });
+  const enriched = {
+    ...enrichLookup(initial.lookup, found, isFreeMail, {
+      externalIds: systemIds,
+      domains: initial.system === undefined ? [] : emailDomains,
+    }),
+    ...extraFreeMail,
+  };
   // A name fragment that CRM or ERP found ambiguous, with no exact match anywhere, would be just as
   // ambiguous in a support system's looser search: do not let it pick up some other customer's tickets.
   const skipWaiting = ambiguous && found.length === 0 && initial.lookup.name !== undefined;

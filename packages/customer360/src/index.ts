@@ -1,16 +1,15 @@
 import { customer360 } from './connector.js';
-import { prompts } from './prompts.js';
-import { tools } from './tools.js';
+import './tools.js';
+import './prompts.js';
 
 /** The customer-360 composite as the gateway mounts it. */
-export const customer360Connector = customer360.build({ tools, prompts });
+export const customer360Connector = customer360.build();
 
 export type { CollectContext, Collected } from './collect.js';
 export { collectCustomer } from './collect.js';
 export { Customer360Config } from './config.js';
 export type { Customer360Client } from './connector.js';
 export { customer360 } from './connector.js';
-export { FREE_MAIL_DOMAINS, freeMailChecker, normalizeDomain, normalizeEmail } from './domains.js';
 export type { Deadline, Outcome, RunOptions } from './fanout.js';
 export { createDeadline, runSource } from './fanout.js';
 export type { HealthInputs } from './health.js';
@@ -26,7 +25,7 @@ export {
 export type { MergedProfile, MergeOptions, SourceData } from './merge.js';
 export { findConflicts, mergeProfile, sumByCurrency } from './merge.js';
 export { buildProfile, healthInputsOf } from './profile.js';
-export { accountBriefingPrompt, GET_CUSTOMER_TOOL_NAME, prompts } from './prompts.js';
+export { accountBriefingPrompt, GET_CUSTOMER_TOOL_NAME } from './prompts.js';
 export type { Entry, FoundAccount, InitialLookup } from './resolve.js';
 export { enrichLookup, initialLookup, pickMatch } from './resolve.js';
 export {
@@ -39,4 +38,4 @@ export {
   SourceStatus,
   Summary,
 } from './schemas.js';
-export { getCustomerTool, tools } from './tools.js';
+export { getCustomerTool } from './tools.js';

@@ -10,7 +10,7 @@ import type {
   SourceRef,
   Ticket,
 } from '@switchboard/kit';
-import { normalizeDomain } from './domains.js';
+import { normalizeDomain } from '@switchboard/kit';
 import type { Conflict, ConflictField, Receivable } from './schemas.js';
 
 /** What one source contributed, in the kit's common models. */

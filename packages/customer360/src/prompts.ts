@@ -51,5 +51,3 @@ export const accountBriefingPrompt = customer360.prompt({
     ];
   },
 });
-
-export const prompts = [accountBriefingPrompt];

@@ -1,6 +1,11 @@
 import type { Account, AccountMatch, CapabilitySource, CustomerLookup, Principal } from '@switchboard/kit';
-import { CAPABILITY_READ_SCOPES, hasScopes, ToolError } from '@switchboard/kit';
-import { normalizeDomain, normalizeEmail } from './domains.js';
+import {
+  CAPABILITY_READ_SCOPES,
+  hasScopes,
+  normalizeDomain,
+  normalizeEmail,
+  ToolError,
+} from '@switchboard/kit';
 import type { CapabilityKind, GetCustomerInput, SourceStatus } from './schemas.js';
 
 /**

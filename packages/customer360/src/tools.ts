@@ -28,11 +28,15 @@ export const getCustomerTool = customer360.tool({
   async handler(input, ctx) {
     const collected = await collectCustomer(
       input,
-      { sources: ctx.sources(), principal: ctx.principal, signal: ctx.signal, logger: ctx.logger },
+      {
+        sources: ctx.sources(),
+        principal: ctx.principal,
+        identity: ctx.identity,
+        signal: ctx.signal,
+        logger: ctx.logger,
+      },
       ctx.config,
     );
     return buildProfile(input, collected, { ...ctx.config, now: new Date() });
   },
 });
-
-export const tools = [getCustomerTool];

@@ -4,7 +4,7 @@ import { SalesforceConfig, salesforceConnector } from '@switchboard/connector-sa
 import { SlackConfig, slackConnector } from '@switchboard/connector-slack';
 import { ZendeskConfig, zendeskConnector } from '@switchboard/connector-zendesk';
 import type { CapabilitySource } from '@switchboard/kit';
-import { silentLogger, testInstance } from '@switchboard/kit/testing';
+import { silentLogger, testInstance, testSource } from '@switchboard/kit/testing';
 import {
   type EmbeddedOdoo,
   type HubSpotSandbox,
@@ -53,58 +53,34 @@ export async function startWorld(): Promise<World> {
   ]);
 
   const sfInstance = testInstance('salesforce');
-  const sfClient = await salesforceConnector.connect(
-    SalesforceConfig.parse(salesforceSandboxConfig(salesforce)),
-    { logger, instance: sfInstance },
-  );
+  const sfConfig = SalesforceConfig.parse(salesforceSandboxConfig(salesforce));
+  const sfClient = await salesforceConnector.connect(sfConfig, { logger, instance: sfInstance });
   const hsInstance = testInstance('hubspot');
-  const hsClient = await hubspotConnector.connect(HubSpotConfig.parse(hubspotSandboxConfig(hubspot)), {
+  const hsConfig = HubSpotConfig.parse(hubspotSandboxConfig(hubspot));
+  const hsClient = await hubspotConnector.connect(hsConfig, {
     logger,
     instance: hsInstance,
   });
   const zdInstance = testInstance('zendesk');
   // No retry waits: a failing sandbox must fail fast rather than sleep through the deadline.
-  const zdClient = await zendeskConnector.connect(
-    ZendeskConfig.parse({ ...zendeskSandboxConfig(zendesk), maxRetryWaitMs: 0 }),
-    { logger, instance: zdInstance },
-  );
+  const zdConfig = ZendeskConfig.parse({ ...zendeskSandboxConfig(zendesk), maxRetryWaitMs: 0 });
+  const zdClient = await zendeskConnector.connect(zdConfig, { logger, instance: zdInstance });
   const slInstance = testInstance('slack');
-  const slClient = await slackConnector.connect(SlackConfig.parse(slackSandboxConfig(slack)), {
+  const slConfig = SlackConfig.parse(slackSandboxConfig(slack));
+  const slClient = await slackConnector.connect(slConfig, {
     logger,
     instance: slInstance,
   });
   const odInstance = testInstance('odoo');
-  const odClient = await odooConnector.connect(
-    OdooConfig.parse({ databaseUrl: odoo.connectionString, poolMax: 1 }),
-    { logger, instance: odInstance },
-  );
+  const odConfig = OdooConfig.parse({ databaseUrl: odoo.connectionString, poolMax: 1 });
+  const odClient = await odooConnector.connect(odConfig, { logger, instance: odInstance });
 
   const sources: CapabilitySource[] = [
-    {
-      instance: sfInstance,
-      title: salesforceConnector.title,
-      crm: must(salesforceConnector.capabilities?.crm, 'salesforce crm')(sfClient, sfInstance),
-    },
-    {
-      instance: hsInstance,
-      title: hubspotConnector.title,
-      crm: must(hubspotConnector.capabilities?.crm, 'hubspot crm')(hsClient, hsInstance),
-    },
-    {
-      instance: odInstance,
-      title: odooConnector.title,
-      erp: must(odooConnector.capabilities?.erp, 'odoo erp')(odClient, odInstance),
-    },
-    {
-      instance: zdInstance,
-      title: zendeskConnector.title,
-      support: must(zendeskConnector.capabilities?.support, 'zendesk support')(zdClient, zdInstance),
-    },
-    {
-      instance: slInstance,
-      title: slackConnector.title,
-      support: must(slackConnector.capabilities?.support, 'slack support')(slClient, slInstance),
-    },
+    testSource(salesforceConnector, sfClient, sfConfig, sfInstance),
+    testSource(hubspotConnector, hsClient, hsConfig, hsInstance),
+    testSource(odooConnector, odClient, odConfig, odInstance),
+    testSource(zendeskConnector, zdClient, zdConfig, zdInstance),
+    testSource(slackConnector, slClient, slConfig, slInstance),
   ];
 
   return {

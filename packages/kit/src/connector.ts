@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CrmCapability, ErpCapability, SupportCapability } from './capabilities.js';
 import type { ConnectDeps, InstanceInfo, ToolContext } from './context.js';
+import type { UpstreamProfile } from './upstream.js';
 
 /** MCP tool annotations. Hints only: clients must not rely on them for security. */
 export interface ToolAnnotations {
@@ -42,8 +43,6 @@ export interface ToolSpec<Client, Config, I extends AnyZodObject, O extends AnyZ
   invalidates?(input: z.output<I>, output: z.output<O>): string[];
   /** Deadline for the whole handler. Defaults to the gateway's `tools.defaultTimeoutMs`. */
   timeoutMs?: number;
-  /** Vendor requests one call makes at most, charged against the instance's upstream quota (default 1). */
-  quotaCost?: number;
   handler(input: z.output<I>, ctx: ToolContext<Client, Config>): Promise<z.input<O>>;
   /** Text rendering of the result for clients that ignore `structuredContent`. Defaults to JSON. */
   render?(output: z.output<O>): string;
@@ -113,8 +112,14 @@ export interface ConnectorSpec<Client, Config> {
   /** Releases the client (pools, sockets) at shutdown. */
   close?(client: Client): Promise<void>;
   capabilities?: CapabilityFactories<Client>;
-  /** Default upstream quota of each instance; configuration may override or disable it. */
+  /** Default upstream quota of each instance, one token per vendor request; configuration may override or disable it. */
   quota?: UpstreamQuota;
+  /**
+   * The vendor's failure rules and request defaults for `ctx.upstream` (data; a function of the
+   * instance's configuration when timeouts are configurable). Defaults to the connector's title and
+   * the standard HTTP rules.
+   */
+  upstream?: UpstreamProfile | ((config: Config) => UpstreamProfile);
 }
 
 export interface Connector<Client, Config> extends ConnectorSpec<Client, Config> {
@@ -136,12 +141,11 @@ export interface ConnectorKit<Client, Config> {
   ): ToolSpec<Client, Config, I, O>;
   resource<P extends AnyZodObject>(spec: ResourceSpec<Client, Config, P>): ResourceSpec<Client, Config, P>;
   prompt<A extends AnyZodObject>(spec: PromptSpec<A>): PromptSpec<A>;
-  /** The finished connector the gateway mounts. */
-  build(parts: {
-    tools: readonly ToolSpec<Client, Config, AnyZodObject, AnyZodObject>[];
-    resources?: readonly ResourceSpec<Client, Config, AnyZodObject>[];
-    prompts?: readonly PromptSpec<AnyZodObject>[];
-  }): Connector<Client, Config>;
+  /**
+   * The finished connector the gateway mounts, with every tool, resource and prompt declared through
+   * this kit, in declaration order. Import the modules that declare them before calling it.
+   */
+  build(): Connector<Client, Config>;
 }
 
 const LOCAL_NAME = /^[a-z][a-z0-9_]*$/;
@@ -160,30 +164,45 @@ export function defineConnector<Client, Config>(
   spec: ConnectorSpec<Client, Config>,
 ): ConnectorKit<Client, Config> {
   assertLocalName('Connector', spec.name);
+  const tools: ToolSpec<Client, Config, AnyZodObject, AnyZodObject>[] = [];
+  const resources: ResourceSpec<Client, Config, AnyZodObject>[] = [];
+  const prompts: PromptSpec<AnyZodObject>[] = [];
+  const unique = (kind: string, name: string, taken: readonly { name: string }[]) => {
+    assertLocalName(kind, name);
+    if (taken.some((other) => other.name === name)) {
+      throw new Error(`${kind} "${name}" is declared twice in connector "${spec.name}".`);
+    }
+  };
+  let built: Connector<Client, Config> | undefined;
+  const open = (kind: string, name: string) => {
+    if (built) throw new Error(`${kind} "${name}" is declared after connector "${spec.name}" was built.`);
+  };
   return {
     spec,
     tool(tool) {
-      assertLocalName('Tool', tool.name);
+      open('Tool', tool.name);
+      unique('Tool', tool.name, tools);
       if (tool.annotations.readOnlyHint !== true && tool.cache) {
         throw new Error(`Tool "${tool.name}" is not read-only and so cannot declare a cache policy.`);
       }
+      tools.push(tool);
       return tool;
     },
     resource(resource) {
-      assertLocalName('Resource', resource.name);
+      open('Resource', resource.name);
+      unique('Resource', resource.name, resources);
+      resources.push(resource);
       return resource;
     },
     prompt(prompt) {
-      assertLocalName('Prompt', prompt.name);
+      open('Prompt', prompt.name);
+      unique('Prompt', prompt.name, prompts);
+      prompts.push(prompt);
       return prompt;
     },
-    build(parts) {
-      return {
-        ...spec,
-        tools: parts.tools,
-        resources: parts.resources ?? [],
-        prompts: parts.prompts ?? [],
-      };
+    build() {
+      built ??= { ...spec, tools: [...tools], resources: [...resources], prompts: [...prompts] };
+      return built;
     },
   };
 }
@@ -202,4 +221,14 @@ export function secret(description = 'A credential, taken from the environment.'
 
 export function isSecretSchema(schema: z.ZodType): boolean {
   return secretRegistry.has(schema);
+}
+
+/** The upstream profile of an instance: the connector's declared one, or the defaults under its title. */
+export function upstreamProfileOf<Client, Config>(
+  connector: ConnectorSpec<Client, Config>,
+  config: Config,
+): UpstreamProfile {
+  const declared = connector.upstream;
+  if (declared === undefined) return { title: connector.title };
+  return typeof declared === 'function' ? declared(config) : declared;
 }

@@ -1,4 +1,6 @@
 import type { CapabilitySource } from './capabilities.js';
+import type { Identity } from './identity.js';
+import type { Upstream } from './upstream.js';
 
 /**
  * The subset of a pino logger that connectors may use. The gateway passes a pino child logger bound
@@ -55,6 +57,10 @@ export interface ToolContext<Client, Config> {
   readonly signal: AbortSignal;
   readonly principal: Principal;
   readonly requestId: string;
+  /** Every request to the connector's system goes through here (quota, deadline, metrics, errors). */
+  readonly upstream: Upstream;
+  /** Email and domain rules (free mail) in force. */
+  readonly identity: Identity;
   /** Reports progress when the client asked for it; a no-op otherwise. */
   progress(update: Progress): Promise<void>;
   /**

@@ -1,3 +1,4 @@
+export { canonicalHash, canonicalJson } from './canonical.js';
 export type {
   AccountMatch,
   CallOptions,
@@ -8,9 +9,10 @@ export type {
   CustomerLookup,
   ErpCapability,
   MatchMethod,
+  SourceOf,
   SupportCapability,
 } from './capabilities.js';
-export { CAPABILITY_READ_SCOPES } from './capabilities.js';
+export { bindSource, CAPABILITY_READ_SCOPES } from './capabilities.js';
 export type {
   AnyConnector,
   AnyZodObject,
@@ -28,7 +30,7 @@ export type {
   ToolSpec,
   UpstreamQuota,
 } from './connector.js';
-export { defineConnector, isSecretSchema, secret, secretRegistry } from './connector.js';
+export { defineConnector, isSecretSchema, secret, secretRegistry, upstreamProfileOf } from './connector.js';
 export type {
   ConnectDeps,
   InstanceInfo,
@@ -41,6 +43,28 @@ export type {
 export { hasScopes } from './context.js';
 export type { ToolErrorCode, ToolErrorOptions } from './errors.js';
 export { isToolError, TOOL_ERROR_CODES, ToolError } from './errors.js';
+export type { Identity } from './identity.js';
+export {
+  createIdentity,
+  DEFAULT_IDENTITY,
+  FREE_MAIL_DOMAINS,
+  normalizeDomain,
+  normalizeEmail,
+} from './identity.js';
+export type {
+  JsonSchemaObject,
+  ListingScope,
+  PromptListing,
+  ResourceTemplateListing,
+  ToolListing,
+} from './listing.js';
+export {
+  expandReferences,
+  listedSchema,
+  promptListing,
+  resourceTemplateListing,
+  toolListing,
+} from './listing.js';
 export {
   Account,
   AgingBuckets,
@@ -57,4 +81,33 @@ export {
   TicketPriority,
   TicketStatus,
 } from './models.js';
-export { cursorInput, decodeCursor, encodeCursor, limitInput, nextCursorOutput } from './pagination.js';
+export type { BoundCursor } from './pagination.js';
+export {
+  boundCursor,
+  cursorInput,
+  decodeCursor,
+  encodeCursor,
+  fingerprint,
+  limitInput,
+  nextCursorOutput,
+} from './pagination.js';
+export type {
+  FailureMeaning,
+  HttpRequest,
+  Query,
+  RunOptions,
+  Upstream,
+  UpstreamFailure,
+  UpstreamHooks,
+  UpstreamOptions,
+  UpstreamProfile,
+  UpstreamRule,
+} from './upstream.js';
+export {
+  classifyFailure,
+  createUpstream,
+  errorCodes,
+  parseRetryAfter,
+  UpstreamHttpError,
+  untilAborted,
+} from './upstream.js';

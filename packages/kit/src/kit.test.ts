@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineConnector, isSecretSchema, secret } from './connector.js';
 import { hasScopes } from './context.js';
 import { ToolError } from './errors.js';
-import { decodeCursor, encodeCursor, limitInput } from './pagination.js';
+import { boundCursor, decodeCursor, encodeCursor, fingerprint, limitInput } from './pagination.js';
 
 const kit = defineConnector({
   name: 'demo',
@@ -61,13 +61,22 @@ describe('defineConnector', () => {
     ).toThrow('Tool "write_it" is not read-only and so cannot declare a cache policy.');
   });
 
-  it('builds a connector holding its tools, resources and prompts', () => {
-    const tool = kit.tool({ ...base, name: 'read_it', annotations: { readOnlyHint: true } });
-    const built = kit.build({ tools: [tool] });
-    expect(built.name).toBe('demo');
-    expect(built.tools).toEqual([tool]);
+  it('builds a connector holding every tool, resource and prompt declared through it, once', () => {
+    const own = defineConnector({ ...kit.spec, name: 'collected' });
+    const first = own.tool({ ...base, name: 'read_it', annotations: { readOnlyHint: true } });
+    const second = own.tool({ ...base, name: 'read_more', annotations: { readOnlyHint: true } });
+    expect(() => own.tool({ ...base, name: 'read_it', annotations: { readOnlyHint: true } })).toThrow(
+      'Tool "read_it" is declared twice in connector "collected".',
+    );
+    const built = own.build();
+    expect(built.name).toBe('collected');
+    expect(built.tools).toEqual([first, second]);
     expect(built.resources).toEqual([]);
     expect(built.prompts).toEqual([]);
+    expect(own.build()).toBe(built);
+    expect(() => own.tool({ ...base, name: 'late', annotations: { readOnlyHint: true } })).toThrow(
+      'Tool "late" is declared after connector "collected" was built.',
+    );
   });
 
   it('marks secret() fields so configuration loaders can find them', () => {
@@ -133,5 +142,27 @@ describe('the test network guard', () => {
     });
     server.close();
     expect(text).toBe('ok');
+  });
+});
+
+describe('bound cursors', () => {
+  const offsets = boundCursor(z.number().int().min(1));
+
+  it('round-trips a position for the same criteria, whatever their key order', () => {
+    const cursor = offsets.encode({ status: 'open', q: 'x' }, 40);
+    expect(cursor).toBeDefined();
+    expect(offsets.decode(cursor, { q: 'x', status: 'open', unset: undefined })).toBe(40);
+    expect(offsets.encode({ q: 'x' }, undefined)).toBeUndefined();
+    expect(offsets.decode(undefined, { q: 'x' })).toBeUndefined();
+  });
+
+  it('refuses a cursor issued for other criteria or tampered with', () => {
+    const cursor = offsets.encode({ q: 'x' }, 40);
+    expect(() => offsets.decode(cursor, { q: 'y' })).toThrow(
+      'This cursor was issued for different criteria.',
+    );
+    expect(() => offsets.decode(encodeCursor({ f: fingerprint({ q: 'x' }), p: 0 }), { q: 'x' })).toThrow(
+      'The cursor is not valid.',
+    );
   });
 });

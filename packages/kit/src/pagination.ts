@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalHash } from './canonical.js';
 import { ToolError } from './errors.js';
 
 /**
@@ -50,3 +51,47 @@ export const nextCursorOutput = z
   .string()
   .optional()
   .describe('Pass as cursor to get the next page; absent on the last page.');
+
+/**
+ * Cursors bound to the criteria they were issued for: the payload carries the vendor's position
+ * (an offset, an `after` token) and a fingerprint of the criteria, so a cursor handed back with
+ * other criteria is refused with `invalid_input` instead of paging through another result set.
+ */
+export interface BoundCursor<P> {
+  /** The cursor for `position` under `criteria`; undefined when there is no next position. */
+  encode(criteria: unknown, position: P | undefined): string | undefined;
+  /** The position a cursor carries, or undefined without a cursor. */
+  decode(cursor: string | undefined, criteria: unknown): P | undefined;
+}
+
+/** A short fingerprint of a criteria object (canonical JSON: key order and undefined members do not count). */
+export function fingerprint(criteria: unknown): string {
+  return canonicalHash(criteria).slice(0, 12);
+}
+
+export function boundCursor<S extends z.ZodType>(
+  position: S,
+  options: { what?: string } = {},
+): BoundCursor<z.output<S>> {
+  const what = options.what ?? 'criteria';
+  const Payload = z.object({ f: z.string(), p: z.unknown() }).strict();
+  return {
+    encode(criteria, at) {
+      return at === undefined ? undefined : encodeCursor({ f: fingerprint(criteria), p: at });
+    },
+    decode(cursor, criteria) {
+      if (cursor === undefined) return undefined;
+      const payload = decodeCursor(Payload, cursor);
+      if (payload.f !== fingerprint(criteria)) {
+        throw new ToolError(
+          'invalid_input',
+          `This cursor was issued for different ${what}. Repeat the call with the same ${what} as the previous ` +
+            'page, or omit cursor to start over.',
+        );
+      }
+      const at = position.safeParse(payload.p);
+      if (!at.success) throw invalidCursor();
+      return at.data;
+    },
+  };
+}

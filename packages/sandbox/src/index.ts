@@ -16,7 +16,6 @@ export {
   generateDataset,
 } from './dataset/generate.js';
 export { HERO, HERO_EMAILS, type HeroKey } from './dataset/heroes.js';
-export { FREE_MAIL_DOMAINS } from './dataset/names.js';
 export {
   AGING_BUCKETS,
   type AgingBucket,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Connector } from '../connector.js';
+import { type ListingScope, promptListing, resourceTemplateListing, toolListing } from '../listing.js';
 
 /** The part of a JSON Schema the contract checks look at. */
 export interface JsonNode {
@@ -36,4 +38,86 @@ export function undescribed(node: JsonNode, path: string): string[] {
   if (node.items !== undefined) missing.push(...undescribed(node.items, `${path}[]`));
   for (const option of node.anyOf ?? []) missing.push(...undescribed(option, path));
   return missing;
+}
+
+/**
+ * What agents and operators see of a connector mounted under `namespace`: the `tools/list`,
+ * `resources/templates/list` and `prompts/list` entries exactly as the gateway's registry builds
+ * them (references expanded), plus the policies agents do not see but operators rely on (scopes,
+ * cache, invalidation, deadline). Snapshot it: a change to the contract is then a visible diff.
+ */
+export function connectorContract<Client, Config>(
+  connector: Connector<Client, Config>,
+  namespace = connector.name,
+) {
+  const scope: ListingScope = {
+    namespace,
+    qualify: (local) => `${namespace}__${local}`,
+    knownTools: new Set(connector.tools.map((tool) => tool.name)),
+    problems: [],
+  };
+  const tools = connector.tools.map((tool) => ({
+    ...toolListing(tool, scope),
+    scopes: tool.scopes,
+    cache: tool.cache && {
+      ttlSeconds: tool.cache.ttlSeconds,
+      scope: tool.cache.scope,
+      ...(tool.cache.negativeTtlSeconds === undefined
+        ? {}
+        : { negativeTtlSeconds: tool.cache.negativeTtlSeconds }),
+    },
+    invalidates: tool.invalidates !== undefined,
+    timeoutMs: tool.timeoutMs,
+  }));
+  const resources = connector.resources.map((resource) => ({
+    ...resourceTemplateListing(resource, scope),
+    scopes: resource.scopes,
+  }));
+  const prompts = connector.prompts.map((prompt) => ({
+    ...promptListing(prompt, scope),
+    scopes: prompt.scopes,
+  }));
+  if (scope.problems.length > 0) throw new Error(scope.problems.join('\n'));
+  return { tools, resources, prompts };
+}
+
+/**
+ * The contract rules every connector keeps, as a list of violations (empty when all hold): every
+ * input field and every top-level output field is described, every config field is described,
+ * exposed names stay within 45 characters, reads are read-only and writes say whether they are
+ * destructive and idempotent, a cached tool is read-only, and a write tool declares what it invalidates
+ * when its system has cached reads.
+ */
+export function contractProblems<Client, Config>(connector: Connector<Client, Config>): string[] {
+  const problems: string[] = [];
+  const hasCachedReads = connector.tools.some((tool) => tool.cache !== undefined);
+  for (const tool of connector.tools) {
+    const name = `${connector.name}__${tool.name}`;
+    problems.push(
+      ...undescribed(jsonSchema(tool.input, 'input'), `${tool.name} input`).map(
+        (p) => `${p} has no description`,
+      ),
+    );
+    const output = jsonSchema(tool.output, 'output');
+    for (const [key, node] of Object.entries(output.properties ?? {})) {
+      if (node.description === undefined) problems.push(`${tool.name} output.${key} has no description`);
+    }
+    if (name.length > 45) problems.push(`${name} is longer than 45 characters`);
+    if (tool.annotations.readOnlyHint !== true) {
+      if (tool.annotations.destructiveHint === undefined)
+        problems.push(`${tool.name} is a write without destructiveHint`);
+      if (tool.annotations.idempotentHint === undefined)
+        problems.push(`${tool.name} is a write without idempotentHint`);
+      if (hasCachedReads && tool.invalidates === undefined) {
+        problems.push(`${tool.name} writes to a system with cached reads but declares no invalidates`);
+      }
+    }
+  }
+  const config = connector.config;
+  if (config instanceof z.ZodType) {
+    problems.push(
+      ...undescribed(jsonSchema(config, 'input'), 'config').map((p) => `${p} has no description`),
+    );
+  }
+  return problems;
 }

@@ -1,9 +1,9 @@
+import { DEFAULT_IDENTITY } from '@switchboard/kit';
 import { HERO, type HeroKey } from './heroes.js';
 import {
   COUNTRIES,
   type CountryProfile,
   FIRST_NAMES,
-  FREE_MAIL_DOMAINS,
   INDUSTRIES,
   JOB_TITLES,
   LAST_NAMES,
@@ -403,7 +403,7 @@ function personKey(customerKey: string, firstName: string, lastName: string): st
 
 function isFreeMail(email: string): boolean {
   const domain = email.slice(email.indexOf('@') + 1);
-  return FREE_MAIL_DOMAINS.includes(domain);
+  return DEFAULT_IDENTITY.isFreeMail(domain);
 }
 
 function heroDraft(spec: HeroSpec): CustomerDraft {

@@ -1,20 +1,5 @@
 import type { Industry } from './types.js';
 
-/** Free-mail domains: an email there says nothing about the employer (customer 360 skips them). */
-export const FREE_MAIL_DOMAINS: readonly string[] = [
-  'gmail.com',
-  'googlemail.com',
-  'outlook.com',
-  'hotmail.com',
-  'live.com',
-  'yahoo.com',
-  'yahoo.fr',
-  'icloud.com',
-  'gmx.de',
-  'web.de',
-  'proton.me',
-];
-
 export interface CountryProfile {
   code: string;
   name: string;
