@@ -253,6 +253,19 @@ export const FileConfig = z
         maxEntryBytes: 1_048_576,
         capabilityTtlSeconds: 60,
       }),
+    identity: z
+      .object({
+        freeMailDomains: z
+          .array(z.string().min(3).max(253))
+          .max(1_000)
+          .default([])
+          .describe(
+            'Email domains shared by unrelated people (on top of the built-in free-mail list): no connector ' +
+              'matches a company by them.',
+          ),
+      })
+      .strict()
+      .default({ freeMailDomains: [] }),
     tracing: z
       .object({
         enabled: z.boolean().default(false).describe('Emit OpenTelemetry spans (needs an SDK registered).'),
@@ -294,6 +307,7 @@ export interface GatewayConfig {
   audit: AuditSettings;
   tracing: { enabled: boolean };
   cache: CacheSettings;
+  identity: { freeMailDomains: string[] };
   connectors: ConnectorInstance[];
 }
 
@@ -447,6 +461,7 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): GatewayCon
     audit: file.audit,
     tracing: file.tracing,
     cache: file.cache,
+    identity: file.identity,
     connectors,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The only module that imports the MCP SDK. The raw SDK server stays private here, so that every
- * tool call goes through `invokeTool` and nothing can bypass validation, deadlines and error mapping.
+ * tool call and resource read goes through the pipeline and nothing can bypass validation, quotas,
+ * deadlines, error mapping, metrics or audit.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -18,7 +19,7 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { hasScopes, type Logger, type Principal, type Progress } from '@switchboard/kit';
-import { type CallEnvironment, handlerContext, invokeTool, toToolError } from './invoke.js';
+import { type CallEnvironment, invokeTool, readResource } from './pipeline.js';
 import type { Runtime } from './runtime.js';
 import { VERSION } from './version.js';
 import { pathIssues } from './zod-issues.js';
@@ -111,31 +112,21 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
       throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
     }
     const { entry, params } = found;
-    const parsed = entry.spec.params.safeParse(params);
-    if (!parsed.success) {
-      const fields = pathIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
-      throw new McpError(ErrorCode.InvalidParams, `Invalid resource URI ${uri}: ${fields.join('; ')}`);
-    }
-    const logger = session.logger.child({ resource: entry.name });
-    const timeoutMs = runtime.config.tools.defaultTimeoutMs;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([extra.signal, deadline]);
-    const env = environment(signal, undefined, extra.sendNotification);
-    try {
-      const ctx = await handlerContext(runtime, entry.instance, env, signal, logger);
-      const content = await entry.spec.read(parsed.data, ctx);
+    const env = environment(extra.signal, undefined, extra.sendNotification);
+    const read = await readResource(runtime, entry, uri, params, env);
+    if (read.ok) {
       return {
-        contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(content.json, null, 2) }],
+        contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(read.content.json, null, 2) }],
       };
-    } catch (caught) {
-      const error = toToolError(caught, { name: entry.name, timeoutMs }, session.requestId, deadline, logger);
-      if (error.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
-      if (error.code === 'invalid_input') throw new McpError(ErrorCode.InvalidParams, error.message);
-      throw new McpError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`, {
-        code: error.code,
-        retryable: error.retryable,
-      });
     }
+    const { error } = read;
+    if (error.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
+    if (error.code === 'invalid_input') throw new McpError(ErrorCode.InvalidParams, error.message);
+    throw new McpError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`, {
+      code: error.code,
+      retryable: error.retryable,
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    });
   });
 
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({

@@ -17,7 +17,9 @@ export class Metrics {
   readonly toolDuration: Histogram<'tool'>;
   readonly cacheRequests: Counter<'tool' | 'status'>;
   readonly upstreamCalls: Counter<'instance' | 'outcome'>;
+  readonly upstreamDuration: Histogram<'instance'>;
   readonly upstreamRateLimited: Counter<'instance'>;
+  readonly quotaTokens: Counter<'instance'>;
   readonly refused: Counter<'reason'>;
   readonly ready: Gauge;
 
@@ -26,7 +28,7 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     this.toolCalls = new Counter({
       name: 'switchboard_tool_calls_total',
-      help: 'Tool calls by tool and outcome (ok or an error code).',
+      help: 'Tool calls and resource reads by exposed name and outcome (ok or an error code).',
       labelNames: ['tool', 'outcome'],
       registers,
     });
@@ -45,13 +47,26 @@ export class Metrics {
     });
     this.upstreamCalls = new Counter({
       name: 'switchboard_upstream_calls_total',
-      help: 'Calls that reached a connector instance (tools and capabilities), by outcome.',
+      help: 'Requests sent to the system behind a connector instance (retries included), by outcome.',
       labelNames: ['instance', 'outcome'],
+      registers,
+    });
+    this.upstreamDuration = new Histogram({
+      name: 'switchboard_upstream_request_duration_seconds',
+      help: 'Latency of one request to the system behind a connector instance.',
+      labelNames: ['instance'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.upstreamRateLimited = new Counter({
       name: 'switchboard_upstream_rate_limited_total',
-      help: 'Calls refused by a vendor limit or by the instance quota.',
+      help: 'Vendor requests refused by a vendor limit or by the instance quota.',
+      labelNames: ['instance'],
+      registers,
+    });
+    this.quotaTokens = new Counter({
+      name: 'switchboard_upstream_quota_tokens_total',
+      help: "Tokens taken from connector instances' upstream quotas: one per vendor request.",
       labelNames: ['instance'],
       registers,
     });
@@ -101,17 +116,16 @@ export class Metrics {
     });
   }
 
-  /** Records a finished tool call: one count, one latency, and the instance it reached. */
-  toolCall(
-    tool: string,
-    instance: string,
-    outcome: string,
-    durationMs: number,
-    reachedUpstream: boolean,
-  ): void {
+  /** Records a finished tool call or resource read: one count and one latency. */
+  toolCall(tool: string, outcome: string, durationMs: number): void {
     this.toolCalls.inc({ tool, outcome });
     this.toolDuration.observe({ tool }, durationMs / 1000);
-    if (reachedUpstream) this.upstreamCalls.inc({ instance, outcome });
+  }
+
+  /** Records one vendor request of an instance (every request, retries included). */
+  upstreamRequest(instance: string, outcome: string, durationMs: number): void {
+    this.upstreamCalls.inc({ instance, outcome });
+    this.upstreamDuration.observe({ instance }, durationMs / 1000);
     if (outcome === 'rate_limited') this.upstreamRateLimited.inc({ instance });
   }
 }

@@ -1,15 +1,22 @@
 import { schemaVersion } from '@switchboard/cache';
-import type {
-  AnyConnector,
-  AnyZodObject,
-  InstanceInfo,
-  PromptSpec,
-  ResourceSpec,
-  ToolAnnotations,
-  ToolSpec,
-  UpstreamQuota,
+import {
+  type AnyConnector,
+  type AnyZodObject,
+  type InstanceInfo,
+  type ListingScope,
+  type PromptListing,
+  type PromptSpec,
+  promptListing,
+  type ResourceSpec,
+  type ResourceTemplateListing,
+  resourceTemplateListing,
+  type ToolListing,
+  type ToolSpec,
+  toolListing,
+  type UpstreamProfile,
+  type UpstreamQuota,
+  upstreamProfileOf,
 } from '@switchboard/kit';
-import { z } from 'zod';
 import type { ConnectorInstance, ToolSettings } from './config.js';
 import type { GatewayLogger } from './logger.js';
 
@@ -20,13 +27,13 @@ export const NAMESPACE_PATTERN = /^[a-zA-Z][a-zA-Z0-9_-]{0,31}$/;
 /** Clients prefix tool names with their own server names; longer names risk truncation there. */
 export const RECOMMENDED_NAME_LENGTH = 45;
 
-type JsonSchema = Record<string, unknown>;
-
 export interface MountedInstance {
   readonly info: InstanceInfo;
   readonly connector: AnyConnector;
   readonly config: unknown;
   readonly quota: UpstreamQuota | undefined;
+  /** The vendor's failure rules and request defaults, for every `Upstream` of this instance. */
+  readonly upstream: UpstreamProfile;
 }
 
 export interface ToolEntry {
@@ -39,14 +46,7 @@ export interface ToolEntry {
   /** Changes whenever the tool's schemas change, so cached results of an older contract are not served. */
   readonly cacheVersion: string;
   /** The `tools/list` entry, computed once. */
-  readonly listing: {
-    name: string;
-    title: string;
-    description: string;
-    inputSchema: JsonSchema & { type: 'object' };
-    outputSchema: JsonSchema & { type: 'object' };
-    annotations: ToolAnnotations & { title: string };
-  };
+  readonly listing: ToolListing;
 }
 
 export interface ResourceTemplateEntry {
@@ -55,13 +55,7 @@ export interface ResourceTemplateEntry {
   readonly instance: MountedInstance;
   readonly spec: ResourceSpec<unknown, unknown, AnyZodObject>;
   readonly scopes: readonly string[];
-  readonly listing: {
-    uriTemplate: string;
-    name: string;
-    title: string;
-    description: string;
-    mimeType: string;
-  };
+  readonly listing: ResourceTemplateListing;
   /** Template variables of a matching URI, or undefined. */
   match(uri: string): Record<string, string> | undefined;
 }
@@ -71,12 +65,7 @@ export interface PromptEntry {
   readonly instance: MountedInstance;
   readonly spec: PromptSpec<AnyZodObject>;
   readonly scopes: readonly string[];
-  readonly listing: {
-    name: string;
-    title: string;
-    description: string;
-    arguments: Array<{ name: string; description?: string; required: boolean }>;
-  };
+  readonly listing: PromptListing;
 }
 
 export class RegistryError extends Error {
@@ -84,51 +73,6 @@ export class RegistryError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`The tool catalogue cannot be built:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-}
-
-function jsonSchemaOf(schema: AnyZodObject, io: 'input' | 'output'): JsonSchema & { type: 'object' } {
-  const json = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
-  return { ...json, type: 'object' };
-}
-
-const TOOL_REFERENCE = /\{tool:([a-z][a-z0-9_]*)\}/g;
-
-/**
- * Descriptions name sibling tools as `{tool:get_customer}`; the registry writes the exposed name
- * (`odoo__get_customer`) so the model sees names it can call, whatever the namespace.
- */
-function expandReferences(
-  text: string,
-  qualifyLocal: (local: string) => string,
-  known: ReadonlySet<string>,
-  problems: string[],
-  owner: string,
-): string {
-  return text.replace(TOOL_REFERENCE, (_match, local: string) => {
-    if (!known.has(local))
-      problems.push(`${owner} refers to {tool:${local}}, which its connector does not define.`);
-    return qualifyLocal(local);
-  });
-}
-
-/** Applies `expand` to every `description` in a JSON Schema. */
-function expandSchemaDescriptions(node: unknown, expand: (text: string) => string): unknown {
-  if (Array.isArray(node)) return node.map((item) => expandSchemaDescriptions(item, expand));
-  if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [
-      key,
-      key === 'description' && typeof value === 'string'
-        ? expand(value)
-        : expandSchemaDescriptions(value, expand),
-    ]),
-  );
-}
-
-function objectSchema(node: unknown): JsonSchema & { type: 'object' } {
-  if (typeof node !== 'object' || node === null || Array.isArray(node))
-    throw new Error('not a JSON Schema object');
-  return { ...Object.fromEntries(Object.entries(node)), type: 'object' };
 }
 
 const TEMPLATE_VARIABLE = /\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
@@ -205,7 +149,13 @@ export class Registry {
         connector: connector.name,
         toolName: (local) => qualify(namespace, local),
       };
-      const mount: MountedInstance = { info, connector, config: instance.config, quota: instance.quota };
+      const mount: MountedInstance = {
+        info,
+        connector,
+        config: instance.config,
+        quota: instance.quota,
+        upstream: upstreamProfileOf(connector, instance.config),
+      };
       mounted.push(mount);
 
       const claim = (
@@ -234,35 +184,26 @@ export class Registry {
         return true;
       };
 
-      const localTools = new Set(connector.tools.map((tool) => tool.name));
-      const expander = (owner: string) => (text: string) =>
-        expandReferences(text, info.toolName, localTools, problems, owner);
+      const scope: ListingScope = {
+        namespace,
+        qualify: info.toolName,
+        knownTools: new Set(connector.tools.map((tool) => tool.name)),
+        problems,
+      };
 
       for (const spec of connector.tools) {
         const name = qualify(namespace, spec.name);
         if (!claim('Tool', name, `connector ${connector.name}, tool ${spec.name}`, tools)) continue;
-        const expand = expander(`Tool ${name}`);
-        const readOnly = spec.annotations.readOnlyHint === true;
-        const inputSchema = objectSchema(expandSchemaDescriptions(jsonSchemaOf(spec.input, 'input'), expand));
-        const outputSchema = objectSchema(
-          expandSchemaDescriptions(jsonSchemaOf(spec.output, 'output'), expand),
-        );
+        const listing = toolListing(spec, scope);
         tools.set(name, {
           name,
           instance: mount,
           spec,
           scopes: spec.scopes,
           timeoutMs: spec.timeoutMs ?? settings.defaultTimeoutMs,
-          readOnly,
-          cacheVersion: schemaVersion(inputSchema, outputSchema),
-          listing: {
-            name,
-            title: spec.title,
-            description: expand(spec.description),
-            inputSchema,
-            outputSchema,
-            annotations: { title: spec.title, ...spec.annotations },
-          },
+          readOnly: spec.annotations.readOnlyHint === true,
+          cacheVersion: schemaVersion(listing.inputSchema, listing.outputSchema),
+          listing,
         });
       }
 
@@ -272,46 +213,27 @@ export class Registry {
         if (!claim('Resource', name, `connector ${connector.name}, resource ${spec.name}`, templateNames))
           continue;
         templateNames.set(name, spec);
-        const uriTemplate = `${namespace.toLowerCase()}://${spec.uriTemplate}`;
+        const listing = resourceTemplateListing(spec, scope);
         templates.push({
           name,
-          uriTemplate,
+          uriTemplate: listing.uriTemplate,
           instance: mount,
           spec,
           scopes: spec.scopes,
-          listing: {
-            uriTemplate,
-            name,
-            title: spec.title,
-            description: expander(`Resource ${name}`)(spec.description),
-            mimeType: 'application/json',
-          },
-          match: compileTemplate(uriTemplate),
+          listing,
+          match: compileTemplate(listing.uriTemplate),
         });
       }
 
       for (const spec of connector.prompts) {
         const name = qualify(namespace, spec.name);
         if (!claim('Prompt', name, `connector ${connector.name}, prompt ${spec.name}`, prompts)) continue;
-        const shape: Record<string, z.ZodType> = spec.arguments.shape;
         prompts.set(name, {
           name,
           instance: mount,
           spec,
           scopes: spec.scopes,
-          listing: {
-            name,
-            title: spec.title,
-            description: expander(`Prompt ${name}`)(spec.description),
-            arguments: Object.entries(shape).map(([argName, schema]) => {
-              const description = schema.description;
-              return {
-                name: argName,
-                ...(description === undefined ? {} : { description }),
-                required: !schema.safeParse(undefined).success,
-              };
-            }),
-          },
+          listing: promptListing(spec, scope),
         });
       }
     }

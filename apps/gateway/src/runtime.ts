@@ -1,6 +1,5 @@
-import { type Cache, cacheKey, createMemoryCache, createRedisCache } from '@switchboard/cache';
-import type { CapabilitySource } from '@switchboard/kit';
-import { ToolError } from '@switchboard/kit';
+import { type Cache, createMemoryCache, createRedisCache } from '@switchboard/cache';
+import { createIdentity, type Identity, ToolError } from '@switchboard/kit';
 import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboard/store';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
@@ -10,7 +9,7 @@ import { Metrics } from './metrics.js';
 import { QuotaGuard } from './quota.js';
 import { createRedis, pingRedis } from './redis.js';
 import { type MountedInstance, Registry } from './registry.js';
-import { type Adapters, buildAdapters, type CapabilityCall, capabilitySources } from './sources.js';
+import { type Adapters, buildAdapters } from './sources.js';
 import { Tracing } from './tracing.js';
 
 export interface InstanceCheck {
@@ -54,6 +53,8 @@ export class Runtime {
   readonly lifecycle = new Lifecycle();
   readonly metrics: Metrics;
   readonly tracing: Tracing;
+  /** Email and domain rules every connector applies (the built-in free-mail list plus configured ones). */
+  readonly identity: Identity;
   /** Results of read-only tools and capability calls: Redis when configured, memory otherwise. */
   readonly cache: Cache | undefined;
   /** PostgreSQL (or embedded PGlite): API keys and the audit trail. */
@@ -70,6 +71,7 @@ export class Runtime {
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
     this.quotas = new QuotaGuard(this.redis, logger);
     this.tracing = new Tracing(config.tracing.enabled);
+    this.identity = createIdentity(config.identity.freeMailDomains);
     const cacheLogger = logger.child({ component: 'cache' });
     this.cache = !config.cache.enabled
       ? undefined
@@ -262,63 +264,6 @@ export class Runtime {
   async adaptersFor(instance: MountedInstance): Promise<Adapters> {
     await this.clientFor(instance);
     return this.connections.get(instance)?.adapters ?? {};
-  }
-
-  /** One capability call from a composite tool: quota, then the adapter (cache wraps this). */
-  readonly capabilityCall: CapabilityCall = (instance, method, args, schema, run) => {
-    const namespace = instance.info.namespace;
-    const upstream = async () => {
-      const { quota } = instance;
-      if (quota) {
-        try {
-          await this.quotas.take({ namespace, title: instance.connector.title, quota }, 1);
-        } catch (error) {
-          this.metrics.upstreamRateLimited.inc({ instance: namespace });
-          throw error;
-        }
-      }
-      try {
-        const result = await run(await this.adaptersFor(instance));
-        this.metrics.upstreamCalls.inc({ instance: namespace, outcome: 'ok' });
-        return result;
-      } catch (error) {
-        const outcome = error instanceof ToolError ? error.code : 'internal';
-        this.metrics.upstreamCalls.inc({ instance: namespace, outcome });
-        if (outcome === 'rate_limited') this.metrics.upstreamRateLimited.inc({ instance: namespace });
-        throw error;
-      }
-    };
-    return this.tracing.span(
-      `upstream ${namespace} ${method}`,
-      { 'switchboard.instance': namespace },
-      async () => {
-        const ttlSeconds = this.config.cache.capabilityTtlSeconds;
-        if (!this.cache || ttlSeconds === 0) return upstream();
-        // Capability results are shared data: the composite tool requires every read scope it draws on.
-        const key = cacheKey({ namespace, tool: method, input: args, version: 'capability-1' });
-        const options = {
-          parse: (cached: unknown) => schema.parse(cached),
-          ttlMs: ttlSeconds * 1000,
-          staleMs: this.config.cache.staleSeconds * 1000,
-        };
-        const { value, status } = await this.cache.wrap(key, options, upstream);
-        this.metrics.cacheRequests.inc({ tool: `${namespace}:${method}`, status });
-        return value;
-      },
-    );
-  };
-
-  private readonly sourceLists = new Map<MountedInstance, CapabilitySource[]>();
-
-  /** Capability sources for a composite tool of `instance`: every other instance with a capability. */
-  sourcesFor(instance: MountedInstance): readonly CapabilitySource[] {
-    let sources = this.sourceLists.get(instance);
-    if (!sources) {
-      const others = this.registry.instances.filter((other) => other !== instance);
-      sources = capabilitySources(others, this.capabilityCall);
-      this.sourceLists.set(instance, sources);
-    }
-    return sources;
   }
 
   private unavailable(instance: MountedInstance): ToolError {

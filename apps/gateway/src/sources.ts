@@ -1,6 +1,7 @@
 import {
   Account,
   AgingBuckets,
+  type CallOptions,
   type CapabilitySource,
   Contact,
   Conversation,
@@ -33,16 +34,21 @@ const Financials = z.object({
 const Tickets = z.object({ tickets: z.array(Ticket), matchedBy: MatchMethod.nullable() });
 const Conversations = z.object({ conversations: z.array(Conversation), matchedBy: MatchMethod.nullable() });
 
+/** What the gateway supplies to an adapter per call, beside the caller's signal. */
+export type Supplied = Omit<CallOptions, 'signal'>;
+
 /**
- * Runs one capability call for an instance: connects the instance if needed, charges its upstream
- * quota, and goes through the cache when there is one. `method` names the call for keys and logs.
+ * Runs one capability call for an instance: connects the instance if needed, gives the adapter the
+ * instance's upstream (its quota, the caller's deadline) and goes through the cache when there is one.
+ * `method` names the call for keys and logs.
  */
 export type CapabilityCall = <T>(
   instance: MountedInstance,
   method: string,
   args: unknown,
   schema: z.ZodType<T>,
-  run: (adapters: Adapters) => Promise<T>,
+  run: (adapters: Adapters, supplied: Supplied) => Promise<T>,
+  signal: AbortSignal,
 ) => Promise<T>;
 
 export interface Adapters {
@@ -69,7 +75,7 @@ function required<T>(value: T | undefined, what: string): T {
 
 /**
  * The capability sources a composite tool sees: every mounted instance whose connector declares a
- * capability, each method routed through `call` so caching and quotas apply as for tools.
+ * capability, each method routed through `call` so caching, quotas and accounting apply as for tools.
  */
 export function capabilitySources(
   instances: readonly MountedInstance[],
@@ -79,46 +85,70 @@ export function capabilitySources(
   for (const instance of instances) {
     const factories = instance.connector.capabilities;
     if (!factories) continue;
-    const name = instance.info.namespace;
     const source: {
       instance: { namespace: string; connector: string };
       title: string;
-      crm?: CrmCapability;
-      erp?: ErpCapability;
-      support?: SupportCapability;
+      crm?: CapabilitySource['crm'];
+      erp?: CapabilitySource['erp'];
+      support?: CapabilitySource['support'];
     } = {
-      instance: { namespace: name, connector: instance.info.connector },
+      instance: { namespace: instance.info.namespace, connector: instance.info.connector },
       title: instance.connector.title,
     };
     if (factories.crm) {
       source.crm = {
         findAccounts: (lookup, options) =>
-          call(instance, 'crm.findAccounts', lookup, AccountMatches, (a) =>
-            required(a.crm, 'crm').findAccounts(lookup, options),
+          call(
+            instance,
+            'crm.findAccounts',
+            lookup,
+            AccountMatches,
+            (a, s) => required(a.crm, 'crm').findAccounts(lookup, { ...options, ...s }),
+            options.signal,
           ),
         getAccountDetail: (id, options) =>
-          call(instance, 'crm.getAccountDetail', { id }, AccountDetail, (a) =>
-            required(a.crm, 'crm').getAccountDetail(id, options),
+          call(
+            instance,
+            'crm.getAccountDetail',
+            { id },
+            AccountDetail,
+            (a, s) => required(a.crm, 'crm').getAccountDetail(id, { ...options, ...s }),
+            options.signal,
           ),
       };
     }
     if (factories.erp) {
       source.erp = {
         findCustomers: (lookup, options) =>
-          call(instance, 'erp.findCustomers', lookup, AccountMatches, (a) =>
-            required(a.erp, 'erp').findCustomers(lookup, options),
+          call(
+            instance,
+            'erp.findCustomers',
+            lookup,
+            AccountMatches,
+            (a, s) => required(a.erp, 'erp').findCustomers(lookup, { ...options, ...s }),
+            options.signal,
           ),
         getFinancials: (id, options) =>
-          call(instance, 'erp.getFinancials', { id }, Financials, (a) =>
-            required(a.erp, 'erp').getFinancials(id, options),
+          call(
+            instance,
+            'erp.getFinancials',
+            { id },
+            Financials,
+            (a, s) => required(a.erp, 'erp').getFinancials(id, { ...options, ...s }),
+            options.signal,
           ),
       };
     }
     if (factories.support) {
       source.support = {
         findTickets: (lookup, options) =>
-          call(instance, 'support.findTickets', { lookup, limit: options.limit }, Tickets, (a) =>
-            required(a.support, 'support').findTickets(lookup, options),
+          call(
+            instance,
+            'support.findTickets',
+            { lookup, limit: options.limit },
+            Tickets,
+            (a, s) => required(a.support, 'support').findTickets(lookup, { ...options, ...s }),
+            options.signal,
           ),
         recentConversations: (lookup, options) =>
           call(
@@ -126,7 +156,8 @@ export function capabilitySources(
             'support.recentConversations',
             { lookup, limit: options.limit },
             Conversations,
-            (a) => required(a.support, 'support').recentConversations(lookup, options),
+            (a, s) => required(a.support, 'support').recentConversations(lookup, { ...options, ...s }),
+            options.signal,
           ),
       };
     }

@@ -1,9 +1,10 @@
-import { defineConnector, secret, ToolError } from '@switchboard/kit';
+import { defineConnector, secret, type ToolContext, ToolError } from '@switchboard/kit';
 import { z } from 'zod';
 
 /**
- * A small connector for testing the gateway's own machinery (registry, wrapper, transport) without
- * a vendor. Its client records calls so tests can assert that no handler ran.
+ * A small connector for testing the gateway's own machinery (registry, pipeline, transport) without
+ * a vendor. Its client records calls so tests can assert that no handler ran; every "vendor request"
+ * goes through `ctx.upstream.run`, as a real connector's would.
  */
 export interface FixtureClient {
   calls: string[];
@@ -45,7 +46,9 @@ export const echo = fixture.tool({
   scopes: ['fixture:read'],
   annotations: { readOnlyHint: true, openWorldHint: false },
   async handler(input, ctx) {
-    ctx.client.calls.push('echo');
+    await ctx.upstream.run('echo', async () => {
+      ctx.client.calls.push('echo');
+    });
     return { echoed: input.text.toUpperCase().repeat(input.times) };
   },
 });
@@ -62,20 +65,44 @@ const failures = fixture.tool({
   annotations: { readOnlyHint: true },
   timeoutMs: 300,
   async handler(input, ctx) {
-    ctx.client.calls.push(`fail:${input.how}`);
-    switch (input.how) {
-      case 'tool_error':
-        throw new ToolError('rate_limited', 'Fixture is rate limited.', { retryAfterMs: 2000 });
-      case 'not_found':
-        throw new ToolError('not_found', `No thing 42. Use ${ctx.instance.toolName('echo')} instead.`);
-      case 'crash':
-        throw new Error(`upstream said: password=${ctx.config.token}`);
-      case 'hang':
-        // Ignores the signal on purpose: the wrapper must still stop at the deadline.
-        return new Promise<never>(() => {});
-      case 'bad_output':
-        return { never: 42 } as unknown as { never: string };
+    return ctx.upstream.run('fail', () => failAs(input.how, ctx));
+  },
+});
+
+/** One "vendor request" failing the way asked. */
+async function failAs(
+  how: 'tool_error' | 'crash' | 'hang' | 'bad_output' | 'not_found',
+  ctx: ToolContext<FixtureClient, { token: string }>,
+): Promise<{ never: string }> {
+  ctx.client.calls.push(`fail:${how}`);
+  switch (how) {
+    case 'tool_error':
+      throw new ToolError('rate_limited', 'Fixture is rate limited.', { retryAfterMs: 2000 });
+    case 'not_found':
+      throw new ToolError('not_found', `No thing 42. Use ${ctx.instance.toolName('echo')} instead.`);
+    case 'crash':
+      throw new Error(`upstream said: password=${ctx.config.token}`);
+    case 'hang':
+      // Ignores the signal on purpose: the wrapper must still stop at the deadline.
+      return new Promise<never>(() => {});
+    case 'bad_output':
+      return { never: 42 } as unknown as { never: string };
+  }
+}
+
+const fan = fixture.tool({
+  name: 'fan',
+  title: 'Fan out',
+  description: 'Makes the given number of vendor requests, as a tool that reads several records does.',
+  input: z.object({ requests: z.number().int().min(0).max(20).describe('Vendor requests to make.') }),
+  output: z.object({ made: z.number().int().describe('Requests made.') }),
+  scopes: ['fixture:read'],
+  annotations: { readOnlyHint: true },
+  async handler(input, ctx) {
+    for (let i = 0; i < input.requests; i++) {
+      await ctx.upstream.run(`fan ${i}`, async () => ctx.client.calls.push(`fan:${i}`));
     }
+    return { made: input.requests };
   },
 });
 
@@ -108,7 +135,7 @@ const mine = fixture.tool({
   annotations: { readOnlyHint: true },
   cache: { ttlSeconds: 60, scope: 'principal' },
   async handler(input, ctx) {
-    ctx.client.calls.push(`mine:${ctx.principal.id}`);
+    await ctx.upstream.run('mine', async () => ctx.client.calls.push(`mine:${ctx.principal.id}`));
     return { principal: ctx.principal.id, topic: input.topic };
   },
 });
@@ -122,7 +149,7 @@ const write = fixture.tool({
   scopes: ['fixture:write'],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   async handler(_input, ctx) {
-    ctx.client.calls.push('write_thing');
+    await ctx.upstream.run('write', async () => ctx.client.calls.push('write_thing'), { retry: false });
     return { ok: true };
   },
 });
@@ -134,9 +161,12 @@ const thing = fixture.resource({
   uriTemplate: 'things/{id}',
   params: z.object({ id: z.coerce.number().int().positive().describe('Thing id.') }),
   scopes: ['fixture:read'],
-  async read(params) {
-    if (params.id === 404) throw new ToolError('not_found', 'No thing 404.');
-    return { json: { id: params.id, name: `thing ${params.id}` } };
+  async read(params, ctx) {
+    return ctx.upstream.run('thing', async () => {
+      ctx.client.calls.push(`thing:${params.id}`);
+      if (params.id === 404) throw new ToolError('not_found', 'No thing 404.');
+      return { json: { id: params.id, name: `thing ${params.id}` } };
+    });
   },
 });
 
@@ -149,10 +179,8 @@ const brief = fixture.prompt({
   render: (args) => [{ role: 'user', text: `Brief me on ${args.subject}.` }],
 });
 
-export const fixtureConnector = fixture.build({
-  tools: [echo, failures, steps, mine, write],
-  resources: [thing],
-  prompts: [brief],
-});
+void [failures, fan, steps, mine, write, thing, brief];
+
+export const fixtureConnector = fixture.build();
 
 export const FIXTURE_CATALOGUE = new Map([[fixtureConnector.name, fixtureConnector]]);

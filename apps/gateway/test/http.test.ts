@@ -114,7 +114,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain('upstream said');
     expect(text).not.toContain('at ');
-    expect(text).toContain('fixture__fail failed unexpectedly');
+    expect(text).toContain('Fixture failed unexpectedly');
     expect(result._meta).toMatchObject({ 'switchboard/error': { code: 'internal' } });
   });
 

@@ -97,6 +97,12 @@ export interface UpstreamQuota {
   source: string;
 }
 
+/**
+ * A profile computed from the instance's configuration. Declared through a method so that a connector
+ * of a concrete config type stays assignable to `AnyConnector` (method parameters are bivariant).
+ */
+type ProfileOf<Config> = { profile(config: Config): UpstreamProfile }['profile'];
+
 export interface ConnectorSpec<Client, Config> {
   /** Package name and default namespace; `^[a-z][a-z0-9_]*$`. */
   name: string;
@@ -119,7 +125,7 @@ export interface ConnectorSpec<Client, Config> {
    * instance's configuration when timeouts are configurable). Defaults to the connector's title and
    * the standard HTTP rules.
    */
-  upstream?: UpstreamProfile | ((config: Config) => UpstreamProfile);
+  upstream?: UpstreamProfile | ProfileOf<Config>;
 }
 
 export interface Connector<Client, Config> extends ConnectorSpec<Client, Config> {

@@ -3,7 +3,10 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { parseRows, query, withConnection } from './db.js';
 
-/** One tools/call, as the gateway reports it. */
+/** What an audit row records: a tools/call or a resources/read. */
+export type AuditKind = 'tool' | 'resource';
+
+/** One tools/call or resources/read, as the gateway reports it. */
 export interface AuditEvent {
   /**
    * uuid identifying the event. The AuditWriter sets it before the first attempt so a batch retried
@@ -13,6 +16,9 @@ export interface AuditEvent {
   at: Date;
   requestId: string;
   principal: string;
+  /** `tool` (default) or `resource`. */
+  kind?: AuditKind;
+  /** The tool's exposed name, or the resource template's. */
   tool: string;
   /** Digest of the canonical input, to correlate identical calls without keeping the raw input. */
   inputDigest: string;
@@ -29,6 +35,7 @@ export interface AuditEvent {
 export interface AuditRecord extends AuditEvent {
   id: string;
   seq: number;
+  kind: AuditKind;
 }
 
 export interface AuditQuery {
@@ -61,6 +68,7 @@ export const AuditEventSchema = z.object({
   at: z.date().refine((date) => Number.isFinite(date.getTime()), 'a valid date'),
   requestId: z.string(),
   principal: z.string(),
+  kind: z.enum(['tool', 'resource']).optional(),
   tool: z.string(),
   inputDigest: z.string(),
   input: z.unknown(),
@@ -77,6 +85,7 @@ const AuditRow = z
     at: z.date(),
     request_id: z.string(),
     principal: z.string(),
+    kind: z.enum(['tool', 'resource']),
     tool: z.string(),
     input_digest: z.string(),
     input: z.unknown(),
@@ -92,6 +101,7 @@ const AuditRow = z
       at: row.at,
       requestId: row.request_id,
       principal: row.principal,
+      kind: row.kind,
       tool: row.tool,
       inputDigest: row.input_digest,
       input: row.input,
@@ -104,17 +114,19 @@ const AuditRow = z
 
 /*
  * One INSERT whatever the batch size: each column travels as one array parameter and unnest() turns
- * them back into rows. Eleven parameters instead of eleven per row keeps far from the protocol's
+ * them back into rows. Twelve parameters instead of twelve per row keeps far from the protocol's
  * 65,535-parameter limit, and the statement text, hence its plan, is the same for every batch.
  */
 const INSERT_BATCH = `
 INSERT INTO audit_events
-  (id, at, request_id, principal, tool, input_digest, input, outcome, duration_ms, cache_status, upstream_calls)
-SELECT id, at, request_id, principal, tool, input_digest, input, outcome, duration_ms, cache_status, upstream_calls
+  (id, at, request_id, principal, tool, input_digest, input, outcome, duration_ms, cache_status, upstream_calls,
+   kind)
+SELECT id, at, request_id, principal, tool, input_digest, input, outcome, duration_ms, cache_status, upstream_calls,
+       kind
 FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
-            $8::text[], $9::float8[], $10::text[], $11::int[])
+            $8::text[], $9::float8[], $10::text[], $11::int[], $12::text[])
      WITH ORDINALITY AS e(id, at, request_id, principal, tool, input_digest, input, outcome, duration_ms,
-                          cache_status, upstream_calls, ord)
+                          cache_status, upstream_calls, kind, ord)
 ORDER BY ord
 ON CONFLICT (id) DO NOTHING`;
 
@@ -146,7 +158,7 @@ export function createAuditRepository(pool: pg.Pool): AuditRepository {
       const result = await query(
         pool,
         `SELECT id, seq, at, request_id, principal, tool, input_digest, input, outcome, duration_ms,
-                cache_status, upstream_calls
+                cache_status, upstream_calls, kind
          FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY at DESC, seq DESC LIMIT $${values.length}`,
         values,
@@ -157,9 +169,21 @@ export function createAuditRepository(pool: pg.Pool): AuditRepository {
 }
 
 function toColumns(events: readonly AuditEvent[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 11 }, () => []);
-  const [ids, ats, requestIds, principals, tools, digests, inputs, outcomes, durations, caches, upstreams] =
-    columns;
+  const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+  const [
+    ids,
+    ats,
+    requestIds,
+    principals,
+    tools,
+    digests,
+    inputs,
+    outcomes,
+    durations,
+    caches,
+    upstreams,
+    kinds,
+  ] = columns;
   for (const event of events) {
     ids?.push(event.id ?? randomUUID());
     ats?.push(event.at);
@@ -172,6 +196,7 @@ function toColumns(events: readonly AuditEvent[]): unknown[][] {
     durations?.push(event.durationMs);
     caches?.push(event.cacheStatus === null ? null : clean(event.cacheStatus));
     upstreams?.push(event.upstreamCalls);
+    kinds?.push(event.kind ?? 'tool');
   }
   return columns;
 }

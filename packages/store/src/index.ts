@@ -1,5 +1,5 @@
 export type { ApiKeyRecord, ApiKeyRepository, NewApiKey } from './api-keys.js';
-export type { AuditEvent, AuditQuery, AuditRecord, AuditRepository } from './audit.js';
+export type { AuditEvent, AuditKind, AuditQuery, AuditRecord, AuditRepository } from './audit.js';
 export { AUDIT_QUERY_MAX_LIMIT, AuditEventSchema } from './audit.js';
 export type { AuditFlushResult, AuditSink, AuditWriterOptions, AuditWriterStats } from './audit-writer.js';
 export { AuditWriter } from './audit-writer.js';

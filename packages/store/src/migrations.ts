@@ -58,7 +58,15 @@ CREATE INDEX audit_events_tool_at_idx ON audit_events (tool, at DESC, seq DESC);
 `,
 };
 
-export const migrations: readonly Migration[] = [apiKeys, auditEvents];
+const auditKind: Migration = {
+  id: '0003_audit_kind',
+  sql: `
+-- Resource reads are audited like tool calls; "tool" then holds the resource template's exposed name.
+ALTER TABLE audit_events ADD COLUMN kind text NOT NULL DEFAULT 'tool' CHECK (kind IN ('tool', 'resource'));
+`,
+};
+
+export const migrations: readonly Migration[] = [apiKeys, auditEvents, auditKind];
 
 /** SHA-256 of the SQL with line endings normalized, so a checkout with CRLF does not look edited. */
 export function migrationChecksum(migration: Migration): string {

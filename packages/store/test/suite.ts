@@ -296,9 +296,16 @@ export function storeSuite(backend: Backend): void {
           ]);
           expect(mine[0]).toEqual({
             ...events[5],
+            kind: 'tool',
             id: expect.stringMatching(/^[0-9a-f-]{36}$/),
             seq: expect.any(Number),
           });
+
+          const reader = `key:${suffix()}`;
+          const read = { ...event(reader, 9, { tool: 'a__doc' }), kind: 'resource' as const };
+          expect(await store.audit.insertBatch([read])).toBe(1);
+          const [readRow] = await store.audit.query({ principal: reader });
+          expect(readRow?.kind).toBe('resource');
 
           const toolA = await store.audit.query({ principal, tool: 'a__x' });
           expect(toolA.map((row) => row.requestId)).toEqual(['req-4', 'req-2', 'req-0']);
