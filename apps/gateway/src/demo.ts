@@ -1,15 +1,4 @@
 import { generateApiKey, parseApiKey } from '@switchboard/auth';
-import {
-  hubspotSandboxConfig,
-  salesforceSandboxConfig,
-  slackSandboxConfig,
-  startEmbeddedOdoo,
-  startHubSpotSandbox,
-  startSalesforceSandbox,
-  startSlackSandbox,
-  startZendeskSandbox,
-  zendeskSandboxConfig,
-} from '@switchboard/sandbox';
 import { type Environment, type GatewayConfig, resolveConfig } from './config.js';
 import { CATALOGUE } from './connectors.js';
 
@@ -32,49 +21,46 @@ export function demoApiKey(env: Environment): string {
   return fixed;
 }
 
+/** The demo world's module, which a production install does not contain. */
+async function loadDemoWorld(): Promise<typeof import('@switchboard/demo')> {
+  try {
+    return await import('@switchboard/demo');
+  } catch (error) {
+    throw new DemoUnavailableError(error);
+  }
+}
+
+/** The demo needs the vendor emulators, a development tool that production installs leave out. */
+export class DemoUnavailableError extends Error {
+  override readonly name = 'DemoUnavailableError';
+  constructor(cause: unknown) {
+    super(
+      'The demo profile is not part of this installation (its vendor emulators are a development tool). ' +
+        'Run `pnpm start` from a checkout of the repository, or serve a configuration with --config FILE.',
+      { cause },
+    );
+  }
+}
+
 /**
  * The demo profile: every connector against embedded sandboxes seeded with the demo dataset, no
- * configuration and no external service. PGlite is single-connection, hence a pool of one.
+ * configuration and no external service.
  */
 export async function startDemoProfile(
   env: Environment,
   options: { port?: number } = {},
 ): Promise<DemoProfile> {
   const demoKey = demoApiKey(env);
-  const opened: Array<{ close(): Promise<void> }> = [];
-  const track = async <T extends { close(): Promise<void> }>(starting: Promise<T>): Promise<T> => {
-    const sandbox = await starting;
-    opened.push(sandbox);
-    return sandbox;
-  };
-  const closeAll = async () => {
-    await Promise.all(opened.splice(0).map((sandbox) => sandbox.close()));
-  };
-  // Every vendor system as an in-process emulator seeded with the same fictional company.
-  const starting = [
-    track(startEmbeddedOdoo()),
-    track(startSalesforceSandbox()),
-    track(startHubSpotSandbox()),
-    track(startZendeskSandbox()),
-    track(startSlackSandbox()),
-  ] as const;
+  const { startDemoWorld } = await loadDemoWorld();
+  const world = await startDemoWorld();
   try {
-    const [odoo, salesforce, hubspot, zendesk, slack] = await Promise.all(starting);
     const port = options.port ?? 8080;
     const config = resolveConfig(
       {
         server: { port },
         auth: { resource: `http://127.0.0.1:${port}/mcp`, apiKeys: { enabled: true } },
         database: { dataDir: 'memory' },
-        connectors: [
-          { package: 'salesforce', config: salesforceSandboxConfig(salesforce) },
-          { package: 'hubspot', config: hubspotSandboxConfig(hubspot) },
-          // PGlite serves one connection at a time.
-          { package: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
-          { package: 'zendesk', config: zendeskSandboxConfig(zendesk) },
-          { package: 'slack', config: slackSandboxConfig(slack) },
-          { package: 'customer360', config: {} },
-        ],
+        connectors: world.connectors,
       },
       // HOST still applies; the port was settled by the caller.
       {
@@ -84,10 +70,9 @@ export async function startDemoProfile(
         requireSecretsFromEnv: false,
       },
     );
-    return { config, demoKey, close: closeAll };
+    return { config, demoKey, close: () => world.close() };
   } catch (error) {
-    await Promise.allSettled(starting);
-    await closeAll();
+    await world.close();
     throw error;
   }
 }
