@@ -1,5 +1,5 @@
 import type { CapabilitySource, ToolError } from '@switchboard/kit';
-import { isToolError } from '@switchboard/kit';
+import { createIdentity, isToolError } from '@switchboard/kit';
 import { testContext, testInstance } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,7 +249,6 @@ describe('customer360__get_customer on the demo dataset', () => {
   });
 
   it('resolves a free-mail address by exact email, never by its domain', async () => {
-    expect(OWN_FREE_MAIL).toEqual(expect.arrayContaining(['gmail.com']));
     world.salesforce.server.clearLog();
     const out = await call({ email: HERO_EMAILS.freeMail });
     expect(out.identity.ignoredFreeMailDomain).toBe('gmail.com');
@@ -269,6 +268,51 @@ describe('customer360__get_customer on the demo dataset', () => {
     const refused = await toolError(call({ domain: 'gmail.com' }));
     expect(refused.code).toBe('invalid_input');
     expect(refused.message).toContain('free-mail');
+  });
+
+  it('applies one set of identity rules in every adapter: an extra free-mail domain stops domain matching everywhere', async () => {
+    const lookup = { domain: helix.domain };
+    /** How each source matched the company domain: 'domain', or null when it did not. */
+    const matches = async (
+      sources: readonly CapabilitySource[],
+      extra: Partial<typeof lookup> & { freeMailDomains?: string[] } = {},
+    ) => {
+      const signal = AbortSignal.timeout(20_000);
+      const by: Record<string, string | null> = {};
+      for (const source of sources) {
+        const query = { ...lookup, ...extra };
+        const name = source.instance.namespace;
+        if (source.crm) by[name] = (await source.crm.findAccounts(query, { signal }))[0]?.matchedBy ?? null;
+        if (source.erp) by[name] = (await source.erp.findCustomers(query, { signal }))[0]?.matchedBy ?? null;
+        if (source.support) {
+          const tickets = await source.support.findTickets(query, { signal, limit: 5 });
+          const conversations = await source.support.recentConversations(query, { signal, limit: 5 });
+          by[name] = tickets.matchedBy ?? conversations.matchedBy;
+        }
+      }
+      return by;
+    };
+    const everyone = {
+      salesforce: 'domain',
+      hubspot: 'domain',
+      odoo: 'domain',
+      zendesk: 'domain',
+      slack: 'domain',
+    };
+    expect(await matches(world.sources)).toEqual(everyone);
+    const nobody = { salesforce: null, hubspot: null, odoo: null, zendesk: null, slack: null };
+    // Configured for the gateway (identity.freeMailDomains) ...
+    expect(await matches(world.sourcesWith(createIdentity([helix.domain])))).toEqual(nobody);
+    // ... or carried by the lookup (customer 360's own freeMailDomains).
+    expect(await matches(world.sources, { freeMailDomains: [helix.domain] })).toEqual(nobody);
+  });
+
+  it("carries customer 360's configured free-mail domains to every source", async () => {
+    const refused = await toolError(call({ domain: helix.domain }, { freeMailDomains: [helix.domain] }));
+    expect(refused.message).toContain('free-mail');
+    // By name, the lookup that reaches every source carries the extra domain: nobody matches by it.
+    const byName = await call({ name: helix.name }, { freeMailDomains: [helix.domain] });
+    expect(byName.sources.every((source) => source.matchedBy !== 'domain')).toBe(true);
   });
 
   it('looks a customer up by Salesforce id, then finds it elsewhere through what Salesforce returned', async () => {
