@@ -41,6 +41,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     expect(tools.map((t) => t.name).sort()).toEqual([
       'fixture__echo',
       'fixture__fail',
+      'fixture__fan',
       'fixture__mine',
       'fixture__steps',
       'fixture__write_thing',
@@ -214,7 +215,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
 
   it('accepts a loopback Origin and refuses a foreign Host header', async () => {
     const ok = await gateway.client({ origin: gateway.origin });
-    expect((await ok.listTools()).tools.length).toBe(5);
+    expect((await ok.listTools()).tools.length).toBe(6);
     // fetch cannot forge Host; a raw request can, as a rebinding browser effectively does.
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const req = request(

@@ -1,0 +1,111 @@
+import { requireScopes } from '@switchboard/auth';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { handleHttpRequest } from '../mcp.js';
+import { type AuthSetup, authenticateHook, refuse } from './auth.js';
+import { toolCallOf } from './context.js';
+import { isLoopbackHost, jsonRpcError, OriginGuard } from './origin.js';
+import { rateLimitHook } from './rate-limit.js';
+
+/**
+ * The MCP endpoint as an encapsulated plugin: its guards (origin, authentication, rate limit, scopes)
+ * apply to /mcp only, in that order, each marking a refusal once (`request.refusal`) for the shared
+ * accounting in the request context.
+ */
+export async function mcpRoute(app: FastifyInstance, options: { auth: AuthSetup | undefined }) {
+  const { runtime } = app;
+  const { auth } = options;
+  const { server } = runtime.config;
+  const { lifecycle } = runtime;
+
+  const guard = new OriginGuard({
+    loopback: isLoopbackHost(server.host),
+    allowedHosts: server.allowedHosts,
+    allowedOrigins: server.allowedOrigins,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    await guard.hook(request, reply);
+    if (reply.sent) request.refusal = 'origin';
+  });
+
+  if (auth) {
+    const authenticate = authenticateHook(auth);
+    app.addHook('preHandler', async (request, reply) => {
+      await authenticate(request, reply);
+      if (reply.sent) request.refusal = 'unauthenticated';
+    });
+  }
+
+  if (runtime.config.rateLimit.enabled) {
+    const limit = await rateLimitHook(app, {
+      settings: runtime.config.rateLimit,
+      ...(runtime.redis ? { redis: runtime.redis } : {}),
+      principalOf: (request) => request.principal,
+    });
+    app.addHook('preHandler', async (request, reply) => {
+      await limit(request, reply);
+      if (reply.sent) request.refusal = reply.statusCode === 429 ? 'rate_limited' : 'unavailable';
+    });
+  }
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    const statusCode = error instanceof Error && 'statusCode' in error ? error.statusCode : undefined;
+    const status = typeof statusCode === 'number' ? statusCode : 500;
+    if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+      return reply.code(400).send(jsonRpcError(-32700, 'Parse error: the body is not valid JSON.'));
+    }
+    if (status < 500 && error instanceof Error) {
+      return reply.code(status).send(jsonRpcError(-32600, `Invalid request: ${error.message}`));
+    }
+    request.log.error({ err: error }, 'mcp route failed');
+    return reply.code(500).send(jsonRpcError(-32603, `Internal error (request ${request.id}).`));
+  });
+
+  app.post('/mcp', async (request, reply) => {
+    if (lifecycle.shuttingDown) {
+      request.refusal = 'unavailable';
+      return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
+    }
+    // A tool outside the principal's scopes: 403 insufficient_scope naming the scope (MCP
+    // authorization), before any dispatch or upstream work.
+    const call = toolCallOf(request.body);
+    const entry = call ? runtime.registry.tools.get(call.params.name) : undefined;
+    const missing = entry ? requireScopes(request.principal, entry.scopes) : null;
+    if (call && missing) {
+      request.refusal = 'forbidden';
+      if (auth) return refuse(reply, auth, missing, call.id ?? null);
+      return reply.code(403).send({ ...jsonRpcError(-32003, missing.description), id: call.id ?? null });
+    }
+
+    // The SDK transport writes the raw response: carry over headers set by earlier hooks
+    // (request id, rate-limit state) before Fastify lets go of the reply.
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    }
+    reply.hijack();
+    const session = {
+      principal: request.principal,
+      requestId: request.id,
+      logger: request.log.child({ principal: request.principal.id }),
+    };
+    try {
+      await handleHttpRequest(runtime, session, request.raw, reply.raw, request.body);
+    } catch (error) {
+      request.log.error({ err: error }, 'mcp transport failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(JSON.stringify(jsonRpcError(-32603, `Internal error (request ${request.id}).`)));
+      }
+    }
+  });
+
+  // Stateless Streamable HTTP: no server-initiated stream and no session to delete (MCP 2025-11-25
+  // allows 405 for both).
+  const notAllowed = async (_request: unknown, reply: FastifyReply) =>
+    reply
+      .code(405)
+      .header('allow', 'POST')
+      .send(jsonRpcError(-32000, 'Method not allowed: this endpoint is stateless; send requests with POST.'));
+  app.get('/mcp', notAllowed);
+  app.delete('/mcp', notAllowed);
+}
