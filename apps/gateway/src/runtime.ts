@@ -1,42 +1,22 @@
 import { type Cache, createMemoryCache, createRedisCache } from '@switchboard/cache';
-import { createIdentity, type Identity, ToolError } from '@switchboard/kit';
+import { createIdentity, type Identity } from '@switchboard/kit';
 import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboard/store';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
+import { Connections, errorReason, type InstanceCheck } from './connections.js';
 import { Lifecycle } from './lifecycle.js';
 import type { GatewayLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { QuotaGuard } from './quota.js';
 import { createRedis, pingRedis } from './redis.js';
 import { type MountedInstance, Registry } from './registry.js';
-import { type Adapters, buildAdapters } from './sources.js';
+import type { Adapters } from './sources.js';
 import { Tracing } from './tracing.js';
 
-export interface InstanceCheck {
-  status: 'ok' | 'error';
-  latencyMs: number;
-  reason?: string;
-}
-
-function errorReason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
+export type { InstanceCheck } from './connections.js';
 
 /** How often migrations are retried when the database was down at start-up. */
 const MIGRATION_RETRY_MS = 5_000;
-
-/** Least time between two connection attempts of one instance, so an outage is not hammered. */
-const RECONNECT_INTERVAL_MS = 1_000;
-
-interface Connection {
-  client?: unknown;
-  adapters?: Adapters;
-  /** The attempt under way, shared by every caller (single flight). */
-  connecting?: Promise<unknown>;
-  lastError?: string;
-  lastAttempt: number;
-}
 
 /**
  * The registry plus one connected client per connector instance. Built once per process; every
@@ -45,7 +25,7 @@ interface Connection {
  * `upstream_unavailable`, and the connection is retried on demand.
  */
 export class Runtime {
-  private readonly connections = new Map<MountedInstance, Connection>();
+  private readonly connections: Connections;
   private closed = false;
   /** Shared state across replicas (rate limits, quotas, cache); absent on embedded defaults. */
   readonly redis: Redis | undefined;
@@ -68,6 +48,7 @@ export class Runtime {
     readonly registry: Registry,
     readonly logger: GatewayLogger,
   ) {
+    this.connections = new Connections(logger);
     this.redis = config.redis ? createRedis(config.redis, logger) : undefined;
     this.quotas = new QuotaGuard(this.redis, logger);
     this.tracing = new Tracing(config.tracing.enabled);
@@ -195,7 +176,9 @@ export class Runtime {
     const runtime = new Runtime(config, registry, logger);
     await runtime.waitForRedis();
     await runtime.openStore();
-    await Promise.all(registry.instances.map((instance) => runtime.connect(instance).catch(() => undefined)));
+    await Promise.all(
+      registry.instances.map((instance) => runtime.connections.connect(instance).catch(() => undefined)),
+    );
     logger.info(
       {
         connectors: registry.instances.map((i) => i.info.namespace),
@@ -208,136 +191,25 @@ export class Runtime {
     return runtime;
   }
 
-  private connect(instance: MountedInstance): Promise<unknown> {
-    const state = this.connections.get(instance) ?? { lastAttempt: 0 };
-    this.connections.set(instance, state);
-    if (state.connecting) return state.connecting;
-    const { namespace, connector } = instance.info;
-    state.lastAttempt = Date.now();
-    state.connecting = instance.connector
-      .connect(instance.config, {
-        logger: this.logger.child({ connector, namespace }),
-        instance: instance.info,
-      })
-      .then(
-        async (client) => {
-          if (this.closed) {
-            await instance.connector.close?.(client);
-            throw new Error('the gateway is shutting down');
-          }
-          state.client = client;
-          state.adapters = buildAdapters(instance, client, instance.info);
-          state.lastError = undefined;
-          this.logger.info({ namespace }, 'connector connected');
-          return client;
-        },
-        (error: unknown) => {
-          state.lastError = errorReason(error);
-          this.logger.warn({ namespace, err: error }, 'connector not connected; retrying on demand');
-          throw error;
-        },
-      )
-      .finally(() => {
-        state.connecting = undefined;
-      });
-    return state.connecting;
-  }
-
-  /**
-   * The instance's client, connecting first when an earlier attempt failed (at most one attempt a
-   * second). Throws `upstream_unavailable` while the upstream cannot be reached.
-   */
-  async clientFor(instance: MountedInstance): Promise<unknown> {
-    const state = this.connections.get(instance);
-    if (state?.client !== undefined) return state.client;
-    if (state && state.connecting === undefined && Date.now() - state.lastAttempt < RECONNECT_INTERVAL_MS) {
-      throw this.unavailable(instance);
-    }
-    try {
-      return await this.connect(instance);
-    } catch {
-      throw this.unavailable(instance);
-    }
+  /** The instance's client, connecting first if needed; `upstream_unavailable` while it cannot. */
+  clientFor(instance: MountedInstance): Promise<unknown> {
+    return this.connections.clientFor(instance);
   }
 
   /** The instance's capability adapters, connecting it first if needed. */
-  async adaptersFor(instance: MountedInstance): Promise<Adapters> {
-    await this.clientFor(instance);
-    return this.connections.get(instance)?.adapters ?? {};
+  adaptersFor(instance: MountedInstance): Promise<Adapters> {
+    return this.connections.adaptersFor(instance);
   }
 
-  private unavailable(instance: MountedInstance): ToolError {
-    return new ToolError(
-      'upstream_unavailable',
-      `${instance.connector.title} (${instance.info.namespace}) cannot be reached right now.`,
-      { retryAfterMs: RECONNECT_INTERVAL_MS },
-    );
-  }
-
-  /** Runs every instance's readiness check in parallel, each under the deadline. */
-  async check(timeoutMs: number): Promise<Record<string, InstanceCheck>> {
-    const results = await Promise.all(
-      this.registry.instances.map(async (instance): Promise<[string, InstanceCheck]> => {
-        const started = performance.now();
-        const check = instance.connector.check;
-        const signal = AbortSignal.timeout(timeoutMs);
-        try {
-          const client = await Promise.race([
-            this.clientFor(instance).catch(() => {
-              const reason = this.connections.get(instance)?.lastError;
-              throw new Error(`not connected${reason ? `: ${reason}` : ''}`);
-            }),
-            new Promise<never>((_, reject) => {
-              signal.addEventListener(
-                'abort',
-                () => reject(new Error(`no connection within ${timeoutMs} ms`)),
-                {
-                  once: true,
-                },
-              );
-            }),
-          ]);
-          if (!check) return [instance.info.namespace, { status: 'ok', latencyMs: 0 }];
-          await Promise.race([
-            check(client, { signal }),
-            new Promise<never>((_, reject) => {
-              signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), {
-                once: true,
-              });
-            }),
-          ]);
-          return [
-            instance.info.namespace,
-            { status: 'ok', latencyMs: Math.round(performance.now() - started) },
-          ];
-        } catch (error) {
-          return [
-            instance.info.namespace,
-            {
-              status: 'error',
-              latencyMs: Math.round(performance.now() - started),
-              reason: errorReason(error),
-            },
-          ];
-        }
-      }),
-    );
-    return Object.fromEntries(results);
+  /** Every connector instance's readiness check, in parallel, each under the deadline. */
+  check(timeoutMs: number): Promise<Record<string, InstanceCheck>> {
+    return this.connections.check(this.registry.instances, timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const [instance, state] of this.connections) {
-      await state.connecting?.catch(() => undefined);
-      if (state.client === undefined) continue;
-      try {
-        await instance.connector.close?.(state.client);
-      } catch (error) {
-        this.logger.warn({ err: error, namespace: instance.info.namespace }, 'connector close failed');
-      }
-    }
-    this.connections.clear();
+    await this.connections.close();
     clearTimeout(this.migrationRetry);
     await this.cache?.close();
     if (this.audit) {
