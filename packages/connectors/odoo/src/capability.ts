@@ -1,9 +1,17 @@
-import type { AccountMatch, CallOptions, CustomerLookup, ErpCapability, MatchMethod } from '@switchboard/kit';
-import { Account, Invoice, Order, ToolError } from '@switchboard/kit';
+import type {
+  AccountMatch,
+  CallOptions,
+  CustomerLookup,
+  ErpCapability,
+  InstanceInfo,
+  MatchMethod,
+} from '@switchboard/kit';
+import { Account, Invoice, normalizeEmail, Order, ToolError } from '@switchboard/kit';
+import type { OdooClient } from './db.js';
 import { readOnly } from './db.js';
 import type { Scope } from './sql/common.js';
 import type { CustomerCriteria } from './sql/customers.js';
-import { findCustomers, getCustomer, isDomain, loadContacts, normalizeDomain } from './sql/customers.js';
+import { findCustomers, getCustomer, loadContacts } from './sql/customers.js';
 import { listInvoices } from './sql/invoices.js';
 import { listOrders } from './sql/orders.js';
 import type { CurrencyAging } from './sql/receivables.js';
@@ -26,10 +34,11 @@ const ID_TEXT = /^\d{1,10}$/;
  * So `externalIds.odoo` is read as an Odoo partner id, and any other `{system: id}` matches a
  * partner whose ref is exactly `id` or `system:id`.
  */
-export function erpAdapter(scope: Scope): ErpCapability {
+export function erpAdapter(client: OdooClient, instance: InstanceInfo): ErpCapability {
   return {
     async findCustomers(lookup: CustomerLookup, options: CallOptions): Promise<AccountMatch[]> {
-      return readOnly(scope.client, { signal: options.signal }, async (sql) => {
+      const scope: Scope = { client, instance, identity: options.identity.with(lookup.freeMailDomains) };
+      return readOnly(client, options.upstream, async (sql) => {
         const byId: Array<[MatchMethod, string | undefined]> = [
           ['id', lookup.id],
           ['external_id', lookup.externalIds?.odoo],
@@ -44,12 +53,14 @@ export function erpAdapter(scope: Scope): ErpCapability {
         const refs = Object.entries(lookup.externalIds ?? {})
           .filter(([system]) => system !== 'odoo')
           .flatMap(([system, id]) => [id, `${system}:${id}`]);
-        const domain = lookup.domain === undefined ? undefined : normalizeDomain(lookup.domain);
+        // A free-mail domain identifies no company, not even by website, for a composite lookup.
+        const domain = lookup.domain === undefined ? undefined : scope.identity.companyDomain(lookup.domain);
+        const email = lookup.email === undefined ? undefined : normalizeEmail(lookup.email);
         const name = lookup.name?.trim();
         const stages: Array<[MatchMethod, CustomerCriteria | undefined]> = [
           ['external_id', refs.length > 0 ? { refs } : undefined],
-          ['email', lookup.email === undefined ? undefined : { email: lookup.email.trim().toLowerCase() }],
-          ['domain', domain !== undefined && isDomain(domain) ? { domain } : undefined],
+          ['email', email === undefined ? undefined : { email }],
+          ['domain', domain === undefined ? undefined : { domain }],
           ['name', name !== undefined && name.length >= 2 ? { name } : undefined],
         ];
         for (const [method, criteria] of stages) {
@@ -66,12 +77,13 @@ export function erpAdapter(scope: Scope): ErpCapability {
 
     async getFinancials(customerId: string, options: CallOptions) {
       const text = customerId.trim();
-      return readOnly(scope.client, { signal: options.signal }, async (sql) => {
+      const scope: Scope = { client, instance, identity: options.identity };
+      return readOnly(client, options.upstream, async (sql) => {
         const found = ID_TEXT.test(text) ? await getCustomer(sql, scope, Number(text)) : null;
         if (found === null) {
           throw new ToolError(
             'not_found',
-            `No Odoo partner with id ${customerId}. Search with ${scope.instance.toolName('find_customers')} first.`,
+            `No Odoo partner with id ${customerId}. Search with ${instance.toolName('find_customers')} first.`,
           );
         }
         const id = found.resolved.customerId;

@@ -1,10 +1,11 @@
-import { defineConnector } from '@switchboard/kit';
+import { createUpstream, defineConnector } from '@switchboard/kit';
 import { z } from 'zod';
 import { erpAdapter } from './capability.js';
 import { OdooConfig } from './config.js';
 import type { OdooClient } from './db.js';
 import { createPool, readOnly } from './db.js';
 import { resolveCompany } from './sql/company.js';
+import { odooProfile } from './upstream.js';
 
 /** Readiness probes must answer fast even when queries may take longer. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -16,16 +17,22 @@ export const odoo = defineConnector<OdooClient, OdooConfig>({
     "Odoo 17 ERP, read from Odoo's PostgreSQL database: customers, sales orders, invoices, receivables aging and stock.",
   category: 'erp',
   config: OdooConfig,
+  upstream: odooProfile,
   async connect(config, deps) {
     const pool = createPool(config, deps.logger);
-    const base = { pool, statementTimeoutMs: config.statementTimeoutMs };
+    const base = {
+      pool,
+      statementTimeoutMs: config.statementTimeoutMs,
+      connectTimeoutMs: config.connectTimeoutMs,
+    };
     try {
-      // Aggregates are in the company currency: resolve it once rather than on every call.
-      const company = await readOnly(
-        base,
-        { signal: AbortSignal.timeout(config.connectTimeoutMs + config.statementTimeoutMs) },
-        (sql) => resolveCompany(sql, config.companyId),
-      );
+      // Aggregates are in the company currency: resolve it once rather than on every call. Start-up
+      // is no call, so it has an upstream of its own: the same failure rules, no quota.
+      const upstream = createUpstream({
+        profile: odooProfile(config),
+        signal: AbortSignal.timeout(config.connectTimeoutMs + config.statementTimeoutMs),
+      });
+      const company = await readOnly(base, upstream, (sql) => resolveCompany(sql, config.companyId));
       if (company === null) {
         throw new Error(
           config.companyId === undefined
@@ -44,17 +51,19 @@ export const odoo = defineConnector<OdooClient, OdooConfig>({
     }
   },
   async check(client, { signal }) {
-    const timeoutMs = Math.min(CHECK_TIMEOUT_MS, client.statementTimeoutMs);
+    // The probe's own upstream (no quota, no call to account to) and a shorter timeout than queries.
+    const upstream = createUpstream({ profile: odooProfile(client), signal });
     await readOnly(
       client,
-      { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs + 500)]), timeoutMs },
-      (sql) => sql.rows(z.object({ ok: z.literal(1) }), 'SELECT 1 AS ok'),
+      upstream,
+      (sql) => sql.rows('ping', z.object({ ok: z.literal(1) }), 'SELECT 1 AS ok'),
+      { timeoutMs: Math.min(CHECK_TIMEOUT_MS, client.statementTimeoutMs) },
     );
   },
   async close(client) {
     await client.pool.end();
   },
   capabilities: {
-    erp: (client, instance) => erpAdapter({ client, instance }),
+    erp: (client, instance) => erpAdapter(client, instance),
   },
 });

@@ -1,17 +1,18 @@
-import type { Logger } from '@switchboard/kit';
+import type { Logger, Upstream } from '@switchboard/kit';
 import { ToolError } from '@switchboard/kit';
 import pg from 'pg';
 import { z } from 'zod';
 import type { OdooConfig } from './config.js';
 
 /**
- * The PostgreSQL side of the connector: a pool, a read-only transaction helper that honours the
- * caller's AbortSignal, row validation, and the one place where pg errors become ToolErrors.
+ * The PostgreSQL side of the connector: a pool, a read-only transaction whose every statement is one
+ * request through the call's `Upstream`, and row validation.
  */
 
 export interface OdooClient {
   readonly pool: pg.Pool;
   readonly statementTimeoutMs: number;
+  readonly connectTimeoutMs: number;
   /** The company whose orders and invoices are read (res_company.id). */
   readonly companyId: number;
   /** The company currency (res_currency.id and ISO code), used for every aggregate. */
@@ -23,7 +24,13 @@ export interface OdooClient {
 
 /** Runs parameterized SQL inside a read-only transaction; rows are validated with `schema`. */
 export interface Sql {
-  rows<S extends z.ZodType>(schema: S, text: string, values?: readonly unknown[]): Promise<z.output<S>[]>;
+  /** One statement, one request: `name` says what it reads (`partners.find`), for metrics and spans. */
+  rows<S extends z.ZodType>(
+    name: string,
+    schema: S,
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<z.output<S>[]>;
 }
 
 export function createPool(config: OdooConfig, logger: Logger): pg.Pool {
@@ -32,8 +39,8 @@ export function createPool(config: OdooConfig, logger: Logger): pg.Pool {
     max: config.poolMax,
     connectionTimeoutMillis: config.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
-    // Session defaults; every transaction also sets its own statement_timeout.
-    statement_timeout: config.statementTimeoutMs,
+    // Session default for the few statements sent before a transaction sets its own.
+    statement_timeout: config.statementTimeoutMs + STATEMENT_TIMEOUT_MARGIN_MS,
     // A connection dropped mid-transaction (abort) must not keep a snapshot open on the replica.
     idle_in_transaction_session_timeout: Math.max(config.statementTimeoutMs * 2, 10_000),
     application_name: 'switchboard',
@@ -45,81 +52,151 @@ export function createPool(config: OdooConfig, logger: Logger): pg.Pool {
   return pool;
 }
 
+/**
+ * How much longer than the kit's per-request timeout the server's statement_timeout is. The kit's
+ * timer is armed before a statement is sent and the server's starts when it begins executing; the
+ * margin keeps the kit's first even when the client's event loop is late, so a slow statement is
+ * reported on the kit's timeout path (its message, its metrics) rather than as a 57014 answer.
+ */
+export const STATEMENT_TIMEOUT_MARGIN_MS = 250;
+
 export interface ReadOptions {
-  signal: AbortSignal;
   /** Overrides the instance's statement timeout for this transaction (milliseconds). */
   timeoutMs?: number;
 }
 
 /**
- * Runs `fn` in `BEGIN READ ONLY ... COMMIT` with a transaction-local statement_timeout. The
- * connection is always released; when the signal aborts, the promise rejects at once with a
- * `timeout` ToolError and the busy connection is destroyed rather than returned to the pool (the
- * server-side statement is bounded by statement_timeout).
+ * Runs `fn` in one `BEGIN READ ONLY ... COMMIT` transaction on a pooled connection. Each statement
+ * (the BEGIN, every query, the COMMIT or ROLLBACK) is one `upstream.run`, so quota tokens, metrics
+ * and the audit count equal the statements PostgreSQL receives; the kit applies the deadline, the
+ * per-request timeout and the failure rules.
+ *
+ * What stays here is what the kit cannot know about PostgreSQL:
+ * - the read-only transaction, which gives a call one consistent snapshot across its statements and
+ *   makes any write fail even if the role could write;
+ * - a transaction-local statement_timeout, which bounds a statement on the server even after the
+ *   client gave up on it (see STATEMENT_TIMEOUT_MARGIN_MS);
+ * - cancellation: when the kit abandons a statement (deadline, timeout, client gone), the connection
+ *   still has it running and cannot take another, so it is destroyed instead of returned to the pool,
+ *   and a connection the pool hands over after the kit gave up waiting goes straight back.
  */
 export async function readOnly<T>(
-  client: Pick<OdooClient, 'pool' | 'statementTimeoutMs'>,
-  options: ReadOptions,
+  client: Pick<OdooClient, 'pool' | 'statementTimeoutMs' | 'connectTimeoutMs'>,
+  upstream: Upstream,
   fn: (sql: Sql) => Promise<T>,
+  options: ReadOptions = {},
 ): Promise<T> {
-  const { signal } = options;
   const timeoutMs = options.timeoutMs ?? client.statementTimeoutMs;
-  if (signal.aborted) throw abortedError(signal);
-
-  const pending = client.pool.connect();
-  let conn: pg.PoolClient;
+  const transaction = new Transaction(upstream, timeoutMs);
+  let result: T;
   try {
-    conn = await abortable(pending, signal);
-  } catch (err) {
-    // The pool may still hand the connection over later: give it straight back.
-    if (signal.aborted)
-      pending.then(
-        (late) => late.release(),
-        () => {},
-      );
-    throw mapPgError(err);
-  }
-
-  let broken = false;
-  const run = async (text: string, values: readonly unknown[]): Promise<unknown[]> => {
-    if (signal.aborted) {
-      broken = true;
-      throw abortedError(signal);
-    }
-    try {
-      const result = await abortable(conn.query<Record<string, unknown>>(text, [...values]), signal);
-      return result.rows;
-    } catch (err) {
-      if (signal.aborted) broken = true;
-      throw err;
-    }
-  };
-
-  try {
-    await run('BEGIN READ ONLY', []);
-    // SET cannot take bind parameters; set_config(..., true) is the parameterized SET LOCAL.
-    await run("SELECT set_config('statement_timeout', $1, true)", [String(timeoutMs)]);
-    const sql: Sql = {
-      async rows(schema, text, values = []) {
-        const raw = await run(text, values);
+    await transaction.begin(client.pool, client.connectTimeoutMs);
+    result = await fn({
+      async rows(name, schema, text, values = []) {
+        const raw = await transaction.statement(name, text, values);
         return raw.map((row) => parseRow(schema, row));
       },
-    };
-    const result = await fn(sql);
-    await run('COMMIT', []);
-    return result;
-  } catch (err) {
-    if (!broken) {
-      try {
-        await run('ROLLBACK', []);
-      } catch {
-        broken = true;
-      }
+    });
+    await transaction.commit();
+  } catch (error) {
+    await transaction.abandon();
+    throw error;
+  }
+  return result;
+}
+
+/** One pooled connection holding one read-only transaction. */
+class Transaction {
+  private connection: pg.PoolClient | undefined;
+  /** A statement was sent and not answered: the connection cannot take another. */
+  private busy = false;
+  /** The transaction is over: a connection the pool hands over late must go straight back. */
+  private finished = false;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly timeoutMs: number,
+  ) {
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new Error(`bad statement timeout ${timeoutMs}`);
+  }
+
+  begin(pool: pg.Pool, connectTimeoutMs: number): Promise<void> {
+    // The integer check in the constructor makes this constant SQL; SET cannot take bind parameters,
+    // and one message for both saves a round trip.
+    const begin = `BEGIN READ ONLY; SET LOCAL statement_timeout = ${this.timeoutMs + STATEMENT_TIMEOUT_MARGIN_MS}`;
+    return this.upstream.run(
+      'begin',
+      async (signal) => {
+        const connection = await pool.connect();
+        if (this.finished || signal.aborted) {
+          connection.release();
+          throw new Error('the transaction ended while waiting for a connection');
+        }
+        this.connection = connection;
+        await this.send(connection, begin);
+      },
+      // Waiting for a pooled or new connection is part of this request.
+      { timeoutMs: connectTimeoutMs + this.timeoutMs },
+    );
+  }
+
+  async statement(name: string, text: string, values: readonly unknown[]): Promise<unknown[]> {
+    const connection = this.open();
+    return this.upstream.run(name, () => this.send(connection, text, values), { timeoutMs: this.timeoutMs });
+  }
+
+  async commit(): Promise<void> {
+    const connection = this.open();
+    await this.upstream.run('commit', () => this.send(connection, 'COMMIT').then(() => undefined), {
+      timeoutMs: this.timeoutMs,
+    });
+    this.finished = true;
+    this.connection = undefined;
+    connection.release();
+  }
+
+  /** Ends the transaction after a failure: rolled back if the connection is idle, destroyed if not. */
+  async abandon(): Promise<void> {
+    this.finished = true;
+    const connection = this.connection;
+    if (connection === undefined) return;
+    this.connection = undefined;
+    if (this.busy) {
+      connection.release(true);
+      return;
     }
-    throw mapPgError(err);
-  } finally {
-    // release(true) destroys the connection: a query may still be running on it.
-    conn.release(broken || signal.aborted);
+    try {
+      await this.upstream.run('rollback', () => this.send(connection, 'ROLLBACK'), {
+        timeoutMs: this.timeoutMs,
+      });
+    } catch {
+      // Not sent (the call is over) or not answered: either way the transaction may still be open.
+      connection.release(true);
+      return;
+    }
+    connection.release();
+  }
+
+  private open(): pg.PoolClient {
+    if (this.connection === undefined || this.finished) throw new Error('no open transaction');
+    return this.connection;
+  }
+
+  private async send(
+    connection: pg.PoolClient,
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<unknown[]> {
+    this.busy = true;
+    try {
+      const result = await connection.query<Record<string, unknown>>(
+        text,
+        values === undefined ? undefined : [...values],
+      );
+      return result.rows;
+    } finally {
+      this.busy = false;
+    }
   }
 }
 
@@ -131,99 +208,6 @@ function parseRow<S extends z.ZodType>(schema: S, row: unknown): z.output<S> {
     });
   }
   return parsed.data;
-}
-
-/** Resolves with `promise` or rejects with a `timeout` ToolError as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortedError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
-
-function abortedError(signal: AbortSignal): ToolError {
-  return new ToolError(
-    'timeout',
-    'The Odoo query was stopped before it finished (the deadline passed or the request was cancelled). ' +
-      'Retry, or narrow the request (a smaller limit, a customer id or a shorter date range).',
-    { cause: signal.reason },
-  );
-}
-
-// PostgreSQL error classes that mean the database is unreachable or not accepting work right now.
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '40001', '40P01']);
-const CONFIG_SQLSTATE_PREFIXES = ['28', '3D'];
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
-const CONNECTION_MESSAGES = [
-  /connection terminated/i,
-  /timeout exceeded when trying to connect/i,
-  /connection timeout/i,
-  /client has encountered a connection error/i,
-  /not queryable/i,
-];
-
-/** Turns anything thrown by pg into a ToolError; the original error travels only as `cause`. */
-export function mapPgError(err: unknown): ToolError {
-  if (err instanceof ToolError) return err;
-  const code = errorCode(err);
-  if (code === '57014') {
-    return new ToolError(
-      'timeout',
-      'The Odoo query took longer than the configured statement timeout and was cancelled. ' +
-        'Narrow the request (a customer id, a shorter date range or a smaller limit) and retry.',
-      { cause: err },
-    );
-  }
-  if (code !== undefined && CONFIG_SQLSTATE_PREFIXES.some((prefix) => code.startsWith(prefix))) {
-    return new ToolError(
-      'upstream_unavailable',
-      "Odoo's database refused the connector's credentials or database name. An operator must fix the " +
-        'connector configuration; retrying will not help.',
-      { cause: err, retryable: false },
-    );
-  }
-  const message = err instanceof Error ? err.message : '';
-  if (
-    (code !== undefined &&
-      (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code))) ||
-    CONNECTION_MESSAGES.some((pattern) => pattern.test(message))
-  ) {
-    return new ToolError(
-      'upstream_unavailable',
-      "Odoo's database is not reachable right now. Retry in a few seconds.",
-      { cause: err, retryable: true, retryAfterMs: 2000 },
-    );
-  }
-  return new ToolError(
-    'internal',
-    'The Odoo query failed unexpectedly. This is a connector or database problem.',
-    {
-      cause: err,
-    },
-  );
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -1,16 +1,17 @@
 import { odoo } from './connector.js';
-import { resources } from './resources.js';
-import { tools } from './tools.js';
+// Declared for their side effects: each module adds its tools or resources to the connector.
+import './tools.js';
+import './resources.js';
 
 /** The Odoo connector as the gateway mounts it. */
-export const odooConnector = odoo.build({ tools, resources });
+export const odooConnector = odoo.build();
 
 export { erpAdapter } from './capability.js';
 export { OdooConfig } from './config.js';
 export { odoo } from './connector.js';
 export type { OdooClient, ReadOptions, Sql } from './db.js';
-export { mapPgError, readOnly } from './db.js';
-export { customerResource, orderResource, resources } from './resources.js';
+export { readOnly, STATEMENT_TIMEOUT_MARGIN_MS } from './db.js';
+export { customerResource, orderResource } from './resources.js';
 export {
   AgingRow,
   CustomerDetail,
@@ -32,5 +33,5 @@ export {
   MAX_PAGE,
   productStockTool,
   receivablesAgingTool,
-  tools,
 } from './tools.js';
+export { describePgError, ODOO_RULES, odooProfile } from './upstream.js';

@@ -13,10 +13,10 @@ import { getOrder } from './sql/orders.js';
 
 export type OdooContext = ToolContext<OdooClient, OdooConfig>;
 
-/** Runs `fn` in a read-only transaction bound to the call's AbortSignal. */
+/** Runs `fn` in a read-only transaction whose statements go through the call's upstream. */
 export function withSql<T>(ctx: OdooContext, fn: (sql: Sql, scope: Scope) => Promise<T>): Promise<T> {
-  const scope: Scope = { client: ctx.client, instance: ctx.instance };
-  return readOnly(ctx.client, { signal: ctx.signal }, (sql) => fn(sql, scope));
+  const scope: Scope = { client: ctx.client, instance: ctx.instance, identity: ctx.identity };
+  return readOnly(ctx.client, ctx.upstream, (sql) => fn(sql, scope));
 }
 
 const MAX_INT4 = 2_147_483_647;

@@ -43,5 +43,3 @@ export const orderResource = odoo.resource({
     return { json: await loadOrderDetail(ctx, key) };
   },
 });
-
-export const resources = [customerResource, orderResource] as const;

@@ -1,8 +1,10 @@
 import {
   AgingBuckets,
+  boundCursor,
   cursorInput,
   limitInput,
   nextCursorOutput,
+  normalizeDomain,
   OrderState,
   ToolError,
 } from '@switchboard/kit';
@@ -17,13 +19,6 @@ import {
   withSql,
 } from './operations.js';
 import {
-  decodeKeysetCursor,
-  decodeOffsetCursor,
-  encodeKeysetCursor,
-  encodeOffsetCursor,
-  fingerprint,
-} from './paging.js';
-import {
   AgingRow,
   CustomerDetail,
   CustomerMatch,
@@ -33,7 +28,7 @@ import {
   ProductStock,
 } from './schemas.js';
 import type { CustomerCriteria } from './sql/customers.js';
-import { findCustomers, isDomain, normalizeDomain } from './sql/customers.js';
+import { findCustomers } from './sql/customers.js';
 import { InvoiceKey, listInvoices } from './sql/invoices.js';
 import { listOrders, OrderKey } from './sql/orders.js';
 import { AgingKey, agingByCustomer, agingTotals } from './sql/receivables.js';
@@ -43,6 +38,15 @@ const SCOPES = ['erp:read'] as const;
 const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
 /** Hard cap on every page. */
 export const MAX_PAGE = 100;
+
+/**
+ * Cursors are bound to the filters they were issued for (the tool's name included), so a cursor
+ * handed back with other filters is refused instead of paging through another result set.
+ */
+const offsetCursor = boundCursor(z.number().int().min(0).max(100_000), { what: 'filters' });
+const orderCursor = boundCursor(OrderKey, { what: 'filters' });
+const invoiceCursor = boundCursor(InvoiceKey, { what: 'filters' });
+const agingCursor = boundCursor(AgingKey, { what: 'filters' });
 
 const customerTag = (id: string | number | undefined) => (id === undefined ? [] : [`odoo:customer:${id}`]);
 
@@ -82,7 +86,7 @@ export const findCustomersTool = odoo.tool({
         .min(3)
         .max(253)
         .refine(
-          (value) => isDomain(normalizeDomain(value)),
+          (value) => normalizeDomain(value) !== undefined,
           'Pass a domain such as "example.com" or a website URL.',
         )
         .optional()
@@ -124,15 +128,15 @@ export const findCustomersTool = odoo.tool({
       domain: input.domain === undefined ? undefined : normalizeDomain(input.domain),
       name: input.query,
     };
-    const filters = fingerprint({ tool: 'find_customers', ...criteria });
-    const offset = decodeOffsetCursor(input.cursor, filters);
+    const filters = { tool: 'find_customers', ...criteria };
+    const offset = offsetCursor.decode(input.cursor, filters) ?? 0;
     const page = await withSql(ctx, (sql, scope) =>
       findCustomers(sql, scope, criteria, { limit: input.limit, offset }),
     );
     return {
       customers: page.matches,
       total: page.total,
-      nextCursor: page.hasMore ? encodeOffsetCursor(filters, offset + page.matches.length) : undefined,
+      nextCursor: offsetCursor.encode(filters, page.hasMore ? offset + page.matches.length : undefined),
     };
   },
 });
@@ -210,14 +214,8 @@ export const listOrdersTool = odoo.tool({
   async handler(input, ctx) {
     const states = input.states === undefined ? undefined : [...new Set(input.states)].sort();
     const requested = input.customerId === undefined ? undefined : toId(input.customerId);
-    const filters = fingerprint({
-      tool: 'list_orders',
-      customerId: requested,
-      states,
-      from: input.from,
-      to: input.to,
-    });
-    const after = decodeKeysetCursor(OrderKey, input.cursor, filters);
+    const filters = { tool: 'list_orders', customerId: requested, states, from: input.from, to: input.to };
+    const after = orderCursor.decode(input.cursor, filters);
     const page = await withSql(ctx, async (sql, scope) => {
       const customerId = requested === undefined ? undefined : await requireCustomerId(sql, ctx, requested);
       return listOrders(
@@ -229,8 +227,7 @@ export const listOrdersTool = odoo.tool({
     });
     return {
       orders: page.orders,
-      nextCursor:
-        page.hasMore && page.last !== undefined ? encodeKeysetCursor(filters, page.last) : undefined,
+      nextCursor: orderCursor.encode(filters, page.hasMore ? page.last : undefined),
     };
   },
 });
@@ -312,16 +309,15 @@ export const listInvoicesTool = odoo.tool({
   timeoutMs: 10_000,
   async handler(input, ctx) {
     const requested = input.customerId === undefined ? undefined : toId(input.customerId);
-    const filters = fingerprint({ tool: 'list_invoices', customerId: requested, status: input.status });
-    const after = decodeKeysetCursor(InvoiceKey, input.cursor, filters);
+    const filters = { tool: 'list_invoices', customerId: requested, status: input.status };
+    const after = invoiceCursor.decode(input.cursor, filters);
     const page = await withSql(ctx, async (sql, scope) => {
       const customerId = requested === undefined ? undefined : await requireCustomerId(sql, ctx, requested);
       return listInvoices(sql, scope, { customerId, status: input.status }, { limit: input.limit, after });
     });
     return {
       invoices: page.invoices,
-      nextCursor:
-        page.hasMore && page.last !== undefined ? encodeKeysetCursor(filters, page.last) : undefined,
+      nextCursor: invoiceCursor.encode(filters, page.hasMore ? page.last : undefined),
     };
   },
 });
@@ -369,8 +365,8 @@ export const receivablesAgingTool = odoo.tool({
   timeoutMs: 15_000,
   async handler(input, ctx) {
     const requested = input.customerId === undefined ? undefined : toId(input.customerId);
-    const filters = fingerprint({ tool: 'receivables_aging', customerId: requested });
-    const after = decodeKeysetCursor(AgingKey, input.cursor, filters);
+    const filters = { tool: 'receivables_aging', customerId: requested };
+    const after = agingCursor.decode(input.cursor, filters);
     return withSql(ctx, async (sql, scope) => {
       if (requested !== undefined) {
         const customerId = await requireCustomerId(sql, ctx, requested);
@@ -383,8 +379,7 @@ export const receivablesAgingTool = odoo.tool({
         currency: scope.client.currency,
         ...report,
         customers: page.rows,
-        nextCursor:
-          page.hasMore && page.last !== undefined ? encodeKeysetCursor(filters, page.last) : undefined,
+        nextCursor: agingCursor.encode(filters, page.hasMore ? page.last : undefined),
       };
     });
   },
@@ -437,25 +432,15 @@ export const productStockTool = odoo.tool({
   timeoutMs: 10_000,
   async handler(input, ctx) {
     const criteria = { code: input.code, query: input.query };
-    const filters = fingerprint({ tool: 'product_stock', ...criteria });
-    const offset = decodeOffsetCursor(input.cursor, filters);
+    const filters = { tool: 'product_stock', ...criteria };
+    const offset = offsetCursor.decode(input.cursor, filters) ?? 0;
     const page = await withSql(ctx, (sql, scope) =>
       productStock(sql, scope, criteria, { limit: input.limit, offset }),
     );
     return {
       products: page.products,
       total: page.total,
-      nextCursor: page.hasMore ? encodeOffsetCursor(filters, offset + page.products.length) : undefined,
+      nextCursor: offsetCursor.encode(filters, page.hasMore ? offset + page.products.length : undefined),
     };
   },
 });
-
-export const tools = [
-  findCustomersTool,
-  getCustomerTool,
-  listOrdersTool,
-  getOrderTool,
-  listInvoicesTool,
-  receivablesAgingTool,
-  productStockTool,
-] as const;

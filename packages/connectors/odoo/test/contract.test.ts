@@ -1,46 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { jsonSchema, undescribed } from '@switchboard/kit/testing';
+import { connectorContract, contractProblems } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
 import { MAX_PAGE, OdooConfig, odooConnector } from '../src/index.js';
 
 /** The contract agents and operators see: a change to it must be a visible diff. */
 
 describe('tool contract', () => {
-  it('matches the snapshot of names, descriptions, schemas, scopes, annotations and cache policies', () => {
-    const tools = odooConnector.tools.map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      scopes: tool.scopes,
-      annotations: tool.annotations,
-      cache: tool.cache && {
-        ttlSeconds: tool.cache.ttlSeconds,
-        scope: tool.cache.scope,
-        negativeTtlSeconds: tool.cache.negativeTtlSeconds,
-      },
-      timeoutMs: tool.timeoutMs,
-      input: jsonSchema(tool.input, 'input'),
-      output: jsonSchema(tool.output, 'output'),
-    }));
-    const resources = odooConnector.resources.map((resource) => ({
-      name: resource.name,
-      uriTemplate: resource.uriTemplate,
-      scopes: resource.scopes,
-      description: resource.description,
-    }));
-    expect({ tools, resources }).toMatchSnapshot();
+  it('matches the snapshot of what agents and operators see', () => {
+    expect(connectorContract(odooConnector)).toMatchSnapshot();
   });
 
-  it('describes every input field and every top-level output field', () => {
-    for (const tool of odooConnector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
-      const output = jsonSchema(tool.output, 'output');
-      const topLevel = Object.entries(output.properties ?? {}).filter(
-        ([, node]) => node.description === undefined,
-      );
-      expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
-    }
-    expect(undescribed(jsonSchema(OdooConfig, 'input'), 'config')).toEqual([]);
+  it('keeps the contract rules every connector keeps', () => {
+    expect(contractProblems(odooConnector)).toEqual([]);
   });
 
   it('is read-only, cacheable and scoped erp:read throughout, with short exposed names', () => {

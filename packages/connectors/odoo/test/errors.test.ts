@@ -1,57 +1,129 @@
-import { isSecretSchema, ToolError } from '@switchboard/kit';
-import { silentLogger, testInstance } from '@switchboard/kit/testing';
+import { isSecretSchema } from '@switchboard/kit';
+import { countingHooks, silentLogger, testInstance, testUpstream, toolError } from '@switchboard/kit/testing';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { mapPgError, OdooConfig, odooConnector } from '../src/index.js';
-import { decodeOffsetCursor, encodeOffsetCursor, fingerprint } from '../src/paging.js';
+import { describePgError, OdooConfig, odooConnector, odooProfile } from '../src/index.js';
 import { likeContains } from '../src/sql/common.js';
-import { isDomain, normalizeDomain } from '../src/sql/customers.js';
-import { toolError } from './suite.js';
 
-/** Backend-independent behaviour: error mapping, configuration, cursors, text normalization. */
+/** Backend-independent behaviour: the failure rules, configuration, text escaping. */
 
-function pgError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code, severity: 'ERROR' });
+function serverError(code: string, message: string): Error {
+  const error = new pg.DatabaseError(message, message.length, 'error');
+  error.code = code;
+  error.severity = 'ERROR';
+  return error;
 }
 
-describe('mapPgError', () => {
-  it('maps a statement timeout (57014) to a retryable timeout', () => {
-    const error = mapPgError(pgError('57014', 'canceling statement due to statement timeout'));
-    expect(error).toMatchObject({ code: 'timeout', retryable: true });
-    expect(error.message).not.toMatch(/canceling/);
+const profile = odooProfile(OdooConfig.parse({ databaseUrl: 'postgres://x@db/odoo' }));
+
+/** What a statement failing with `cause` becomes through the kit's engine and the connector's rules. */
+async function mapped(cause: unknown) {
+  const hooks = countingHooks();
+  const error = await toolError(
+    testUpstream(profile, { hooks }).run('partners.find', async () => {
+      throw cause;
+    }),
+  );
+  expect(hooks.requests).toEqual([{ name: 'partners.find', outcome: error.code }]);
+  return error;
+}
+
+describe('describePgError', () => {
+  it('reports a server error by its SQLSTATE and class', () => {
+    expect(describePgError(serverError('28P01', 'password authentication failed'))).toEqual({
+      codes: ['28P01', '28xxx'],
+      message: 'password authentication failed',
+    });
   });
 
-  it('maps connection failures to a retryable upstream_unavailable', () => {
+  it('reports the driver losing or not getting a connection as a network failure of class 08', () => {
     for (const cause of [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
-      pgError('08006', 'connection failure'),
-      pgError('57P01', 'terminating connection due to administrator command'),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
     ]) {
-      const error = mapPgError(cause);
-      expect(error, cause.message).toMatchObject({ code: 'upstream_unavailable', retryable: true });
-      expect(error.cause).toBe(cause);
-      expect(error.message).not.toContain(cause.message);
+      expect(describePgError(cause), cause.message).toMatchObject({
+        network: true,
+        codes: expect.arrayContaining(['08xxx']),
+      });
     }
   });
 
-  it('maps refused credentials to upstream_unavailable that retrying will not fix', () => {
-    const error = mapPgError(pgError('28P01', 'password authentication failed for user "odoo_ro"'));
-    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
-    expect(error.message).not.toContain('odoo_ro');
+  it('leaves anything else undescribed (a connector bug)', () => {
+    expect(describePgError(new TypeError('x is undefined'))).toBeUndefined();
+    expect(describePgError(Object.assign(new Error('no'), { code: 'EPIPX' }))).toBeUndefined();
+    expect(describePgError('text')).toBeUndefined();
+  });
+});
+
+describe('failure rules', () => {
+  it('refused credentials or database name: not retryable, naming no role', async () => {
+    for (const cause of [
+      serverError('28P01', 'password authentication failed for user "odoo_ro"'),
+      serverError('28000', 'role "odoo_ro" does not exist'),
+      serverError('3D000', 'database "odoo_x" does not exist'),
+    ]) {
+      const error = await mapped(cause);
+      expect(error, cause.message).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+      expect(error.message).toMatch(/databaseUrl/);
+      expect(error.message).not.toMatch(/odoo_ro|odoo_x/);
+      expect(error.cause).toBe(cause);
+    }
   });
 
-  it('maps anything else to internal, keeping the database error only as cause', () => {
-    const cause = pgError('42P01', 'relation "secret_table" does not exist');
-    const error = mapPgError(cause);
+  it('connection failures and a server going away: retryable upstream_unavailable', async () => {
+    for (const cause of [
+      serverError('08006', 'connection failure'),
+      serverError('57P01', 'terminating connection due to administrator command'),
+      serverError('57P03', 'the database system is starting up'),
+      serverError('53300', 'sorry, too many clients already'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
+    ]) {
+      const error = await mapped(cause);
+      expect(error, cause.message).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+      expect(error.message).toBe("Odoo's database is not reachable right now. Retry in a few seconds.");
+    }
+  });
+
+  it('a missing privilege: forbidden, saying who must grant what', async () => {
+    const error = await mapped(serverError('42501', 'permission denied for table res_partner'));
+    expect(error).toMatchObject({ code: 'forbidden', retryable: false });
+    expect(error.message).toMatch(/grant it SELECT/);
+  });
+
+  it('a missing column or table: internal, naming the Odoo version as the likely cause', async () => {
+    for (const cause of [
+      serverError('42703', 'column p.email_normalized does not exist'),
+      serverError('42P01', 'relation "sale_order" does not exist'),
+    ]) {
+      const error = await mapped(cause);
+      expect(error, cause.message).toMatchObject({ code: 'internal', retryable: false });
+      expect(error.message).toMatch(/not the Odoo version the connector knows \(Odoo 17\)/);
+      expect(error.message).not.toMatch(/email_normalized|sale_order/);
+    }
+  });
+
+  it('a value the database refuses: invalid_input', async () => {
+    const error = await mapped(serverError('22P02', 'invalid input syntax for type integer: "x"'));
+    expect(error.code).toBe('invalid_input');
+    expect(error.message).not.toMatch(/syntax/);
+  });
+
+  it('a query cancelled by the server, not by the kit: retryable upstream_unavailable', async () => {
+    for (const code of ['57014', '40001', '40P01']) {
+      const error = await mapped(serverError(code, 'canceling statement'));
+      expect(error, code).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+      expect(error.message).not.toMatch(/canceling/);
+    }
+  });
+
+  it('any other server error: internal, keeping the database error only as cause', async () => {
+    const cause = serverError('XX000', 'internal error in secret_table');
+    const error = await mapped(cause);
     expect(error.code).toBe('internal');
     expect(error.message).not.toContain('secret_table');
     expect(error.cause).toBe(cause);
-  });
-
-  it('passes ToolErrors through untouched', () => {
-    const original = new ToolError('not_found', 'No such thing.');
-    expect(mapPgError(original)).toBe(original);
   });
 });
 
@@ -70,6 +142,11 @@ describe('configuration', () => {
     expect(OdooConfig.safeParse({ databaseUrl: '' }).success).toBe(false);
   });
 
+  it('times every request out after the statement timeout', () => {
+    const config = OdooConfig.parse({ databaseUrl: 'postgres://x@db/odoo', statementTimeoutMs: 1234 });
+    expect(odooProfile(config)).toMatchObject({ title: 'Odoo', requestTimeoutMs: 1234 });
+  });
+
   it('fails to connect to an unreachable database with upstream_unavailable, naming no address', async () => {
     const config = OdooConfig.parse({
       databaseUrl: 'postgres://postgres:pw@127.0.0.1:1/odoo',
@@ -83,35 +160,7 @@ describe('configuration', () => {
   });
 });
 
-describe('cursors', () => {
-  it('round-trips an offset for the same filters and refuses it for others', () => {
-    const filters = fingerprint({ tool: 'find_customers', name: 'helix' });
-    const cursor = encodeOffsetCursor(filters, 20);
-    expect(decodeOffsetCursor(cursor, filters)).toBe(20);
-    expect(decodeOffsetCursor(undefined, filters)).toBe(0);
-    const other = fingerprint({ tool: 'find_customers', name: 'lumen' });
-    expect(() => decodeOffsetCursor(cursor, other)).toThrow(ToolError);
-    expect(() => decodeOffsetCursor(Buffer.from('{"f":"x","o":-1}').toString('base64url'), 'x')).toThrow(
-      /cursor is not valid/,
-    );
-  });
-
-  it('fingerprints filters independently of key order', () => {
-    expect(fingerprint({ a: 1, b: 'x' })).toBe(fingerprint({ b: 'x', a: 1 }));
-    expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
-  });
-});
-
-describe('text normalization', () => {
-  it('reduces websites, URLs and @domains to a lower-case host', () => {
-    expect(normalizeDomain('https://www.Helix-Robotics.com/about?x=1')).toBe('helix-robotics.com');
-    expect(normalizeDomain('@lumen-analytics.io')).toBe('lumen-analytics.io');
-    expect(normalizeDomain('fjordoutdoor.no.')).toBe('fjordoutdoor.no');
-    expect(isDomain('example.com')).toBe(true);
-    expect(isDomain("x' or 1=1")).toBe(false);
-    expect(isDomain('localhost')).toBe(false);
-  });
-
+describe('text escaping', () => {
   it('escapes LIKE wildcards and the escape character', () => {
     expect(likeContains(String.raw`50%_a\b`)).toBe(String.raw`%50\%\_a\\b%`);
   });

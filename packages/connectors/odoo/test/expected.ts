@@ -1,4 +1,5 @@
 import type { AgingBuckets } from '@switchboard/kit';
+import { must } from '@switchboard/kit/testing';
 import type {
   Dataset,
   HeroKey,
@@ -168,11 +169,6 @@ export class Expected {
 
 export function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-export function must<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`The dataset has no ${what}.`);
-  return value;
 }
 
 /** The two-letter substring found in the most names: a query that matches many rows. */

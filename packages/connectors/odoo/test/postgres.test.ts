@@ -7,11 +7,10 @@ const available = await postgresAvailable();
 if (available) {
   odooSuite({
     name: 'PostgreSQL',
-    poolMax: 4,
     inProcess: false,
     async start(dataset, asOf) {
-      const database = await createOdooDatabase({ dataset, asOf });
-      return { connectionString: database.connectionString, close: () => database.drop() };
+      const sandbox = await createOdooDatabase({ dataset, asOf });
+      return { sandbox, close: () => sandbox.drop() };
     },
   });
 } else if (process.env.CI === 'true') {

@@ -1,4 +1,4 @@
-import type { InstanceInfo, Money, SourceRef } from '@switchboard/kit';
+import type { Identity, InstanceInfo, Money, SourceRef } from '@switchboard/kit';
 import type { OdooClient } from '../db.js';
 
 /**
@@ -11,6 +11,8 @@ import type { OdooClient } from '../db.js';
 export interface Scope {
   readonly client: OdooClient;
   readonly instance: InstanceInfo;
+  /** The identity rules of the call (free-mail domains identify no customer). */
+  readonly identity: Identity;
 }
 
 type OdooModel = 'res.partner' | 'sale.order' | 'account.move' | 'product.product';

@@ -8,6 +8,7 @@ export async function resolveCompany(
   companyId: number | undefined,
 ): Promise<{ companyId: number; currencyId: number; currency: string } | null> {
   const rows = await sql.rows(
+    'company.read',
     z.object({ id: pgId, currency_id: pgId, currency: z.string().length(3) }),
     `SELECT c.id, c.currency_id, cur.name AS currency
        FROM res_company c

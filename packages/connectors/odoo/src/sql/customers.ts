@@ -1,4 +1,5 @@
 import type { Contact } from '@switchboard/kit';
+import { normalizeDomain } from '@switchboard/kit';
 import { z } from 'zod';
 import type { Sql } from '../db.js';
 import { pgId, pgText } from '../db.js';
@@ -10,54 +11,6 @@ import { customerFinancials } from './receivables.js';
 
 /** Host of a website column: scheme, "www." and path stripped. */
 const WEBSITE_HOST = String.raw`lower(regexp_replace(m.website, '^([a-z][a-z0-9+.-]*://)?(www\.)?([^/:?#]+).*$', '\3', 'i'))`;
-
-/** Email providers whose domain says nothing about the customer. */
-const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'outlook.com',
-  'hotmail.com',
-  'live.com',
-  'msn.com',
-  'yahoo.com',
-  'icloud.com',
-  'me.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'mail.ru',
-  'yandex.ru',
-  'orange.fr',
-  'free.fr',
-  'laposte.net',
-  'qq.com',
-  '163.com',
-]);
-
-export function isFreeMailDomain(domain: string): boolean {
-  return FREE_MAIL_DOMAINS.has(domain);
-}
-
-/** Lower-case host of a website or domain as a user or Odoo writes it ("https://www.x.com/a" -> "x.com"). */
-export function normalizeDomain(value: string): string {
-  return value
-    .trim()
-    .toLowerCase()
-    .replace(/^@/, '')
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
-    .replace(/^www\./, '')
-    .replace(/[/:?#].*$/, '')
-    .replace(/\.$/, '');
-}
-
-const DOMAIN_PATTERN = /^(?=.{3,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
-
-export function isDomain(value: string): boolean {
-  return DOMAIN_PATTERN.test(value);
-}
 
 const PARTNER_COLUMNS = `
   p.id, p.name, p.ref, p.vat, p.email, p.phone, p.website, p.city, p.active IS TRUE AS active,
@@ -85,14 +38,9 @@ function toCustomer(scope: Scope, row: PartnerRow): CustomerSummary {
   // The account's domain: its website's host, else its email's domain unless that is free mail.
   const website = optional(row.website);
   const email = optional(row.email);
-  const host = website === undefined ? undefined : normalizeDomain(website);
-  const emailDomain = email?.includes('@')
-    ? normalizeDomain(email.slice(email.lastIndexOf('@') + 1))
-    : undefined;
-  const domain = [host, emailDomain].find(
-    (candidate) =>
-      candidate !== undefined && isDomain(candidate) && (candidate === host || !isFreeMailDomain(candidate)),
-  );
+  const domain =
+    (website === undefined ? undefined : normalizeDomain(website)) ??
+    (email === undefined ? undefined : scope.identity.companyDomain(email));
   const customer: CustomerSummary = {
     source: sourceRef(scope, 'res.partner', row.id),
     name: row.name ?? `Partner ${row.id}`,
@@ -119,7 +67,7 @@ export interface CustomerCriteria {
   refs?: readonly string[] | undefined;
   /** Compared with email_normalized: pass it lower-cased. */
   email?: string | undefined;
-  /** Normalized with normalizeDomain. */
+  /** Normalized with the kit's normalizeDomain. */
   domain?: string | undefined;
   /** Substring of the customer name, case-insensitive. */
   name?: string | undefined;
@@ -139,6 +87,7 @@ export async function findCustomers(
 ): Promise<{ matches: CustomerMatch[]; total: number; hasMore: boolean }> {
   const domain = criteria.domain;
   const rows = await sql.rows(
+    'partners.find',
     PartnerRow.extend({ strength: z.number().int(), total: z.number().int() }),
     String.raw`
     WITH matches AS (
@@ -176,7 +125,7 @@ export async function findCustomers(
       criteria.email ?? null,
       domain ?? null,
       // Free-mail domains identify no company: match them against websites only.
-      domain !== undefined && !isFreeMailDomain(domain),
+      domain !== undefined && !scope.identity.isFreeMail(domain),
       criteria.name === undefined ? null : likeContains(criteria.name),
       criteria.name?.toLowerCase() ?? null,
       page.limit + 1,
@@ -200,6 +149,7 @@ export interface ResolvedCustomer {
 export async function resolveCustomer(sql: Sql, partnerId: number): Promise<ResolvedCustomer | null> {
   if (!isOdooId(partnerId)) return null;
   const rows = await sql.rows(
+    'partners.resolve',
     z.object({ id: pgId, name: pgText, commercial_partner_id: pgId.nullable() }),
     'SELECT id, name, commercial_partner_id FROM res_partner WHERE id = $1',
     [partnerId],
@@ -213,6 +163,7 @@ export async function resolveCustomer(sql: Sql, partnerId: number): Promise<Reso
 
 async function loadCustomer(sql: Sql, scope: Scope, customerId: number): Promise<CustomerSummary | null> {
   const rows = await sql.rows(
+    'partners.read',
     PartnerRow,
     `SELECT ${PARTNER_COLUMNS} FROM res_partner p ${PARTNER_JOINS} WHERE p.id = $1`,
     [customerId],
@@ -234,6 +185,7 @@ export async function loadContacts(
   customerId: number,
 ): Promise<{ contacts: Contact[]; truncated: boolean }> {
   const rows = await sql.rows(
+    'contacts.list',
     z.object({
       id: pgId,
       name: pgText,

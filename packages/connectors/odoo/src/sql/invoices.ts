@@ -65,6 +65,7 @@ export async function listInvoices(
   const ascending = invoiceOrderIsAscending(filters.status);
   const dueKey = `COALESCE(m.invoice_date_due, m.invoice_date, DATE '1970-01-01')`;
   const rows = await sql.rows(
+    'invoices.list',
     InvoiceRow,
     `SELECT m.id, m.name, m.state, m.payment_state,
             to_char(m.invoice_date, 'YYYY-MM-DD') AS invoice_date,

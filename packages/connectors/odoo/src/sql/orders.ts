@@ -109,6 +109,7 @@ export async function listOrders(
 ): Promise<{ orders: OrderSummary[]; last?: OrderKey; hasMore: boolean }> {
   const states = filters.states?.flatMap((state) => ODOO_ORDER_STATES[state]) ?? null;
   const rows = await sql.rows(
+    'orders.list',
     OrderRow,
     `SELECT ${ORDER_COLUMNS}
        FROM ${ORDER_FROM}
@@ -198,6 +199,7 @@ export async function getOrder(
   const byId = 'id' in key;
   if (byId && !isOdooId(key.id)) return null;
   const orders = await sql.rows(
+    'orders.read',
     OrderRow,
     `SELECT ${ORDER_COLUMNS}
        FROM ${ORDER_FROM}
@@ -210,6 +212,7 @@ export async function getOrder(
   const row = orders[0];
   if (row === undefined) return null;
   const lines = await sql.rows(
+    'order_lines.list',
     LineRow,
     `SELECT l.id, l.display_type, l.name, l.product_id, pp.default_code,
             pt.name->>'en_US' AS product_name, l.product_uom_qty, l.price_unit, l.discount,

@@ -82,6 +82,7 @@ export interface CurrencyAging {
 /** Open receivable of one customer per currency (nothing is converted). */
 export async function customerBalances(sql: Sql, scope: Scope, customerId: number): Promise<CurrencyAging[]> {
   const rows = await sql.rows(
+    'receivables.balances',
     AgingColumns.extend({ currency_id: pgId, currency: z.string(), credits: pgNumber }),
     `WITH ${OPEN_MOVES}
      SELECT o.currency_id, cur.name AS currency, ${agingColumns(INVOICE)},
@@ -139,6 +140,7 @@ export interface AgingReport {
 /** Aging totals in the company currency for one customer or (customerId null) for all of them. */
 export async function agingTotals(sql: Sql, scope: Scope, customerId: number | null): Promise<AgingReport> {
   const rows = await sql.rows(
+    'receivables.totals',
     AgingColumns.extend({ other_currency: z.number().int(), as_of: z.string() }),
     `WITH ${OPEN_MOVES}
      SELECT ${agingColumns(`${INVOICE} AND o.currency_id = $3`)},
@@ -166,6 +168,7 @@ export async function agingByCustomer(
   page: { limit: number; after?: AgingKey | undefined },
 ): Promise<{ rows: AgingRow[]; last?: AgingKey; hasMore: boolean }> {
   const rows = await sql.rows(
+    'receivables.by_customer',
     AgingColumns.extend({ customer_id: pgId, name: pgText, overdue_key: z.string() }),
     `WITH ${OPEN_MOVES},
      per_customer AS (

@@ -13,6 +13,7 @@ export async function productStock(
   page: { limit: number; offset: number },
 ): Promise<{ products: ProductStock[]; total: number; hasMore: boolean }> {
   const rows = await sql.rows(
+    'products.stock',
     z.object({
       id: pgId,
       code: pgText,
