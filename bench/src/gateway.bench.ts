@@ -12,9 +12,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { findUserTool, type ZendeskConfig, zendeskConnector } from '@switchboard/connector-zendesk';
+import { sandboxConfig as zendeskSandboxConfig } from '@switchboard/connector-zendesk/testing';
 import { buildApp, CATALOGUE, createLogger, Runtime, resolveConfig } from '@switchboard/gateway';
 import { testContext, testInstance } from '@switchboard/kit/testing';
-import { HERO_EMAILS, startZendeskSandbox, zendeskSandboxConfig } from '@switchboard/sandbox';
+import { HERO_EMAILS, startZendeskSandbox } from '@switchboard/sandbox';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const VENDOR_MS = Number(process.env.BENCH_VENDOR_MS ?? 5);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@switchboard/kit';
 
 /** Input fields whose names say they hold a credential: their values never reach the audit trail. */
 const SECRET_NAME =
@@ -15,19 +16,10 @@ export function redactInput(value: unknown): unknown {
   );
 }
 
-/** JSON with object keys sorted, so that equal inputs digest equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** sha256 of the canonical redacted input: correlates identical calls without keeping secrets. */
+/**
+ * sha256 of the canonical redacted input (the kit's canonical JSON, keys sorted): correlates identical
+ * calls without keeping secrets.
+ */
 export function inputDigest(redacted: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(redacted)).digest('hex')}`;
 }

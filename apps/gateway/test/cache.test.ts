@@ -1,12 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { zendeskConnector } from '@switchboard/connector-zendesk';
+import { sandboxConfig } from '@switchboard/connector-zendesk/testing';
 import type { AnyConnector } from '@switchboard/kit';
-import {
-  HERO_EMAILS,
-  startZendeskSandbox,
-  type ZendeskSandbox,
-  zendeskSandboxConfig,
-} from '@switchboard/sandbox';
+import { HERO_EMAILS, startZendeskSandbox, type ZendeskSandbox } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from '../../../test-support/redis.js';
 import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
@@ -33,7 +29,7 @@ describe('response cache (in-memory backend)', () => {
   beforeAll(async () => {
     sandbox = await startZendeskSandbox();
     gateway = await startGateway(
-      configFor({ connectors: [{ package: 'zendesk', config: zendeskSandboxConfig(sandbox) }] }, catalogue),
+      configFor({ connectors: [{ package: 'zendesk', config: sandboxConfig(sandbox) }] }, catalogue),
     );
     client = await gateway.client();
   });
@@ -121,7 +117,7 @@ describe.runIf(haveRedis)('response cache shared through Redis', () => {
       {
         redis: { url: REDIS_URL, keyPrefix: keys.prefix },
         rateLimit: { max: 10_000 },
-        connectors: [{ package: 'zendesk', config: zendeskSandboxConfig(sandbox) }],
+        connectors: [{ package: 'zendesk', config: sandboxConfig(sandbox) }],
       },
       catalogue,
     );
@@ -179,7 +175,7 @@ describe.runIf(haveRedis)('response cache shared through Redis', () => {
       configFor(
         {
           redis: { url: `redis://${proxy.host}:${proxy.port}`, keyPrefix: keys.prefix },
-          connectors: [{ package: 'zendesk', config: zendeskSandboxConfig(sandbox) }],
+          connectors: [{ package: 'zendesk', config: sandboxConfig(sandbox) }],
         },
         catalogue,
       ),

@@ -1,70 +1,31 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  type EmbeddedOdoo,
-  HERO_EMAILS,
-  type HubSpotSandbox,
-  hubspotSandboxConfig,
-  type SalesforceSandbox,
-  type SlackSandbox,
-  salesforceSandboxConfig,
-  slackSandboxConfig,
-  startEmbeddedOdoo,
-  startHubSpotSandbox,
-  startSalesforceSandbox,
-  startSlackSandbox,
-  startZendeskSandbox,
-  type ZendeskSandbox,
-  zendeskSandboxConfig,
-} from '@switchboard/sandbox';
+import { type DemoWorld, startDemoWorld } from '@switchboard/demo';
+import { HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../src/connectors.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
 
 describe('customer360 through the gateway, every system behind it', () => {
-  let salesforce: SalesforceSandbox;
-  let hubspot: HubSpotSandbox;
-  let zendesk: ZendeskSandbox;
-  let slack: SlackSandbox;
-  let odoo: EmbeddedOdoo;
+  let world: DemoWorld;
   let gateway: RunningGateway;
   let client: Client;
 
   beforeAll(async () => {
-    [salesforce, hubspot, zendesk, slack, odoo] = await Promise.all([
-      startSalesforceSandbox(),
-      startHubSpotSandbox(),
-      startZendeskSandbox(),
-      startSlackSandbox(),
-      startEmbeddedOdoo(),
-    ]);
-    gateway = await startGateway(
-      configFor(
-        {
-          connectors: [
-            { package: 'salesforce', config: salesforceSandboxConfig(salesforce) },
-            { package: 'hubspot', config: hubspotSandboxConfig(hubspot) },
-            { package: 'odoo', config: { databaseUrl: odoo.connectionString, poolMax: 1 } },
-            { package: 'zendesk', config: zendeskSandboxConfig(zendesk) },
-            { package: 'slack', config: slackSandboxConfig(slack) },
-            { package: 'customer360', config: {} },
-          ],
-        },
-        CATALOGUE,
-      ),
-    );
+    world = await startDemoWorld();
+    gateway = await startGateway(configFor({ connectors: world.connectors }, CATALOGUE));
     client = await gateway.client();
   }, 60_000);
 
   afterAll(async () => {
     await gateway?.close();
-    await Promise.all([salesforce, hubspot, zendesk, slack, odoo].map((s) => s?.close()));
+    await world?.close();
   });
 
   const vendorRequests = () =>
-    salesforce.server.requests.length +
-    hubspot.server.requests.length +
-    zendesk.server.requests.length +
-    slack.server.requests.length;
+    world.salesforce.server.requests.length +
+    world.hubspot.server.requests.length +
+    world.zendesk.server.requests.length +
+    world.slack.server.requests.length;
 
   it('lists the composite tool with every read scope it draws on, and its prompt', async () => {
     const { tools } = await client.listTools();

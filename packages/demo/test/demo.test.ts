@@ -43,7 +43,9 @@ describe('the demo world', () => {
     const zendesk = world.connectors.find((instance) => instance.package === 'zendesk');
     expect(zendesk?.config.baseUrl).toBe(world.zendesk.url);
     const answer = await fetch(`${world.zendesk.url}/api/v2/users/me.json`, {
-      headers: { authorization: `Basic ${Buffer.from(`${world.zendesk.email}/token:${world.zendesk.apiToken}`).toString('base64')}` },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${world.zendesk.email}/token:${world.zendesk.apiToken}`).toString('base64')}`,
+      },
     });
     expect(answer.status).toBe(200);
   });

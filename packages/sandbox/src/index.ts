@@ -88,7 +88,6 @@ export {
   type HubSpotRateLimitRule,
   type HubSpotSandbox,
   type HubSpotSandboxOptions,
-  hubspotSandboxConfig,
   startHubSpotSandbox,
 } from './hubspot/sandbox.js';
 export {
@@ -108,23 +107,19 @@ export { ODOO_SCHEMA_SQL, ODOO_TABLES } from './odoo/schema.js';
 export {
   type SalesforceSandbox,
   type SalesforceSandboxOptions,
-  salesforceSandboxConfig,
   startSalesforceSandbox,
 } from './salesforce/sandbox.js';
 export {
   SLACK_RATE_TIERS,
   SLACK_SANDBOX_METHODS,
   type SlackSandbox,
-  type SlackSandboxConnectorConfig,
   type SlackSandboxMethod,
   type SlackSandboxOptions,
-  slackSandboxConfig,
   startSlackSandbox,
 } from './slack/sandbox.js';
 export {
   startZendeskSandbox,
   type ZendeskSandbox,
   type ZendeskSandboxOptions,
-  zendeskSandboxConfig,
 } from './zendesk/sandbox.js';
 export { BULK_ORGANIZATION, ZendeskStore, zendeskTime } from './zendesk/store.js';

@@ -6,7 +6,7 @@ import type {
   InstanceInfo,
   MatchMethod,
 } from '@switchboard/kit';
-import { Account, Contact, Deal, ToolError } from '@switchboard/kit';
+import { Account, Contact, Deal, normalizeEmail, ToolError } from '@switchboard/kit';
 import type { HubSpotClient, Scope } from './client.js';
 import type { SearchArgs } from './operations.js';
 import {
@@ -17,7 +17,7 @@ import {
   readObject,
   searchObjects,
 } from './operations.js';
-import { normalizeDomain, toCompany } from './schemas.js';
+import { toCompany } from './schemas.js';
 
 /** Composite tools want a few candidates, not a page. */
 const MAX_MATCHES = 10;
@@ -30,7 +30,7 @@ const MAX_MATCHES = 10;
  * `externalIds.hubspot` (read as a HubSpot company id) is used.
  */
 export function crmAdapter(client: HubSpotClient, instance: InstanceInfo): CrmCapability {
-  const scopeOf = (options: CallOptions): Scope => ({ client, instance, signal: options.signal });
+  const scopeOf = (options: CallOptions): Scope => ({ client, instance, upstream: options.upstream });
 
   async function byId(scope: Scope, id: string | undefined) {
     const text = id?.trim();
@@ -66,8 +66,8 @@ export function crmAdapter(client: HubSpotClient, instance: InstanceInfo): CrmCa
         const company = await byId(scope, id);
         if (company !== undefined) return matches([company], method);
       }
-      const email = lookup.email?.trim().toLowerCase();
-      if (email?.includes('@')) {
+      const email = lookup.email === undefined ? undefined : normalizeEmail(lookup.email);
+      if (email !== undefined) {
         const contacts = await searchObjects(scope, 'contacts', {
           filters: [{ propertyName: 'email', operator: 'EQ', value: email }],
           sort: 'hs_object_id',
@@ -79,8 +79,10 @@ export function crmAdapter(client: HubSpotClient, instance: InstanceInfo): CrmCa
         const companies = await batchRead(scope, 'companies', companyIds);
         if (companies.length > 0) return matches(companies, 'email');
       }
-      const domain = lookup.domain === undefined ? undefined : normalizeDomain(lookup.domain);
-      if (domain?.includes('.')) {
+      // A free-mail domain identifies no company.
+      const identity = options.identity.with(lookup.freeMailDomains);
+      const domain = lookup.domain === undefined ? undefined : identity.companyDomain(lookup.domain);
+      if (domain !== undefined) {
         const companies = await companiesBy(scope, {
           filters: [{ propertyName: 'domain', operator: 'EQ', value: domain }],
         });

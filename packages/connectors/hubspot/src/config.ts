@@ -30,23 +30,17 @@ export const HubSpotConfig = z.object({
     .describe(
       'Timeout of each HubSpot request, in milliseconds (default 8000); the tool deadline also applies.',
     ),
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(5)
-    .default(3)
-    .describe(
-      'Total attempts of a request refused by the TEN_SECONDLY_ROLLING rate limit (default 3; 1 = never ' +
-        'retry). DAILY refusals and server errors are never retried.',
-    ),
   maxRetryDelayMs: z
     .number()
     .int()
     .min(0)
     .max(10_000)
     .default(2000)
-    .describe('Longest wait before retrying a rate-limited request, in milliseconds (default 2000).'),
+    .describe(
+      'Longest wait worth retrying a request refused by the TEN_SECONDLY_ROLLING (or search secondly) rate ' +
+        "limit once, in milliseconds (default 2000; HubSpot's Retry-After, else 1000; 0 = never retry). DAILY " +
+        'refusals and server errors are never retried.',
+    ),
   dailyResetTimeZone: z
     .string()
     .refine(isTimeZone, 'Pass an IANA time zone such as "Europe/Berlin".')

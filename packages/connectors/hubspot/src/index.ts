@@ -1,16 +1,18 @@
 import { hubspot } from './connector.js';
-import { resources } from './resources.js';
-import { tools } from './tools.js';
+// Modules that declare the tools and the resource on `hubspot`, for their side effects.
+import './tools.js';
+import './resources.js';
 
 /** The HubSpot connector as the gateway mounts it. */
-export const hubspotConnector = hubspot.build({ tools, resources });
+export const hubspotConnector = hubspot.build();
 
 export { crmAdapter } from './capability.js';
-export type { CallSpec, HubSpotClient, Scope } from './client.js';
-export { createHubSpotClient, hubspotCall, msUntilMidnight } from './client.js';
+export type { HubSpotClient, RequestOptions, Scope } from './client.js';
+export { createHubSpotClient, hubspotRequest } from './client.js';
 export { HubSpotConfig } from './config.js';
 export { hubspot } from './connector.js';
-export { companyResource, resources } from './resources.js';
+export { describeHubSpotError, hubspotUpstream, msUntilMidnight, SECONDLY } from './profile.js';
+export { companyResource } from './resources.js';
 export { Company, CompanyDetail, ContactRecord, DealRecord, Note } from './schemas.js';
 export {
   createNoteTool,
@@ -20,6 +22,5 @@ export {
   MAX_PAGE,
   searchCompaniesTool,
   searchContactsTool,
-  tools,
   updateDealStageTool,
 } from './tools.js';

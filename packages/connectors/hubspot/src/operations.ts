@@ -4,7 +4,7 @@ import {
 } from '@hubspot/api-client/lib/codegen/crm/objects/index.js';
 import { ToolError } from '@switchboard/kit';
 import type { Scope } from './client.js';
-import { hubspotCall } from './client.js';
+import { hubspotRequest } from './client.js';
 import type { CompanyDetail, HsObject, MapScope } from './schemas.js';
 import {
   COMPANY_PROPERTIES,
@@ -35,7 +35,7 @@ export const PROPERTIES: Record<ObjectType, readonly string[]> = {
   deals: DEAL_PROPERTIES,
 };
 
-export function mapScope(scope: Scope): MapScope {
+export function mapScope(scope: Pick<Scope, 'client' | 'instance'>): MapScope {
   return { instance: scope.instance, portalId: scope.client.config.portalId };
 }
 
@@ -67,7 +67,7 @@ export interface SearchArgs {
 
 /** One page of a CRM search: the filters are ANDed in one filter group. */
 export async function searchObjects(scope: Scope, type: ObjectType, args: SearchArgs) {
-  const page = await hubspotCall(scope, { what: `search ${type}` }, (api, options) =>
+  const page = await hubspotRequest(scope, `${type}.search`, (api, options) =>
     api.crm.objects.searchApi.doSearch(
       type,
       {
@@ -107,17 +107,21 @@ export async function readObject(
 ): Promise<HsObject> {
   if (!ID_PATTERN.test(id)) throw new ToolError('not_found', notFound);
   const properties = type === 'notes' ? [...NOTE_PROPERTIES] : [...PROPERTIES[type]];
-  const object = await hubspotCall(scope, { what: `read ${type} ${id}`, notFound }, (api, options) =>
-    api.crm.objects.basicApi.getById(
-      type,
-      id,
-      properties,
-      undefined,
-      associations === undefined ? undefined : [...associations],
-      false,
-      undefined,
-      options,
-    ),
+  const object = await hubspotRequest(
+    scope,
+    `${type}.read`,
+    (api, options) =>
+      api.crm.objects.basicApi.getById(
+        type,
+        id,
+        properties,
+        undefined,
+        associations === undefined ? undefined : [...associations],
+        false,
+        undefined,
+        options,
+      ),
+    { notFound },
   );
   return HsObjectSchema.parse(object);
 }
@@ -134,7 +138,7 @@ export async function associatedIds(
   let after: string | undefined;
   do {
     const page = HsAssociationPage.parse(
-      await hubspotCall(scope, { what: `list the ${toType} of ${fromType} ${id}` }, (api, options) =>
+      await hubspotRequest(scope, `${fromType}.associations.${toType}`, (api, options) =>
         api.crm.associations.v4.basicApi.getPage(
           fromType,
           id,
@@ -159,7 +163,7 @@ export async function batchRead(
 ): Promise<HsObject[]> {
   if (ids.length === 0) return [];
   const properties = type === 'notes' ? [...NOTE_PROPERTIES] : [...PROPERTIES[type]];
-  const response = await hubspotCall(scope, { what: `read ${ids.length} ${type}` }, (api, options) =>
+  const response = await hubspotRequest(scope, `${type}.batchRead`, (api, options) =>
     api.crm.objects.batchApi.read(
       type,
       { inputs: ids.slice(0, MAX_RELATED).map((id) => ({ id })), properties, propertiesWithHistory: [] },
@@ -231,9 +235,9 @@ export async function createNote(
   bodyHtml: string,
   timestamp: string,
 ): Promise<HsObject> {
-  const note = await hubspotCall(
+  const note = await hubspotRequest(
     scope,
-    { what: `create a note on ${target.type} ${target.id}` },
+    'notes.create',
     (api, options) =>
       api.crm.objects.basicApi.create(
         'notes',
@@ -253,6 +257,8 @@ export async function createNote(
         },
         options,
       ),
+    // Each attempt may add a note: never sent twice by this call.
+    { retry: false },
   );
   return HsObjectSchema.parse(note);
 }
@@ -263,10 +269,14 @@ export async function updateDeal(
   properties: Record<string, string>,
   invalid: string,
 ): Promise<HsObject> {
-  const deal = await hubspotCall(
+  const deal = await hubspotRequest(
     scope,
-    { what: `update deal ${id}`, notFound: dealNotFound(scope, id), invalid },
+    'deals.update',
     (api, options) => api.crm.objects.basicApi.update('deals', id, { properties }, undefined, options),
+    {
+      notFound: dealNotFound(scope, id),
+      rules: [{ status: 400, means: 'invalid_input', message: invalid }],
+    },
   );
   return HsObjectSchema.parse(deal);
 }

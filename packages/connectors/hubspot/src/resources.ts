@@ -14,5 +14,3 @@ export const companyResource = hubspot.resource({
     return { json: await loadCompanyDetail(ctx, params.id) };
   },
 });
-
-export const resources = [companyResource] as const;

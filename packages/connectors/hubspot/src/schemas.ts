@@ -1,5 +1,5 @@
 import type { InstanceInfo } from '@switchboard/kit';
-import { Account, Contact, Deal, SourceRef } from '@switchboard/kit';
+import { Account, Contact, Deal, normalizeDomain, SourceRef } from '@switchboard/kit';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -172,25 +172,13 @@ export function countryCode(value: string | undefined): string | undefined {
   return countryCodes.get(text.toLowerCase());
 }
 
-export function normalizeDomain(value: string): string {
-  return value
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/^@/, '')
-    .replace(/^www\./, '')
-    .replace(/[/?#].*$/, '')
-    .replace(/\.$/, '');
-}
-
 export function toCompany(scope: MapScope, object: HsObject): Company {
   const employees = Number(prop(object, 'numberofemployees'));
-  const website = prop(object, 'website');
-  const domain = prop(object, 'domain') ?? (website === undefined ? undefined : normalizeDomain(website));
+  const domain = normalizeDomain(prop(object, 'domain') ?? prop(object, 'website') ?? '');
   return {
     source: source(scope, 'companies', object.id),
     name: prop(object, 'name') ?? `(unnamed company ${object.id})`,
-    domain: domain === undefined ? undefined : normalizeDomain(domain),
+    domain,
     phone: prop(object, 'phone'),
     industry: prop(object, 'industry'),
     employees: Number.isInteger(employees) ? employees : undefined,

@@ -1,5 +1,5 @@
 import type { ToolContext } from '@switchboard/kit';
-import { cursorInput, limitInput, nextCursorOutput } from '@switchboard/kit';
+import { boundCursor, cursorInput, limitInput, nextCursorOutput, normalizeDomain } from '@switchboard/kit';
 import { z } from 'zod';
 import type { HubSpotClient, Scope } from './client.js';
 import type { HubSpotConfig } from './config.js';
@@ -20,14 +20,12 @@ import {
   uniqueAssociated,
   updateDeal,
 } from './operations.js';
-import { decodeAfterCursor, encodeAfterCursor, fingerprint } from './paging.js';
 import {
   Company,
   CompanyDetail,
   ContactRecord,
   DealRecord,
   Note,
-  normalizeDomain,
   textToHtml,
   toCompany,
   toContact,
@@ -46,9 +44,11 @@ type Ctx = ToolContext<HubSpotClient, HubSpotConfig>;
 const scopeOf = (ctx: Ctx): Scope => ({
   client: ctx.client,
   instance: ctx.instance,
-  signal: ctx.signal,
-  logger: ctx.logger,
+  upstream: ctx.upstream,
 });
+
+/** Cursors carry HubSpot's `after` token, bound to the filters it was issued for. */
+const afterCursor = boundCursor(z.string().min(1).max(256), { what: 'filters' });
 
 const hubspotId = (description: string) =>
   z.string().trim().regex(ID_PATTERN, 'A HubSpot id is a number such as "9012345678".').describe(description);
@@ -59,8 +59,14 @@ const domainInput = z
   .toLowerCase()
   .min(3)
   .max(253)
-  .transform(normalizeDomain)
-  .refine((value) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(value), 'Pass a domain such as "example.com".');
+  .transform((value, ctx) => {
+    const domain = normalizeDomain(value);
+    if (domain === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'Pass a domain such as "example.com".' });
+      return z.NEVER;
+    }
+    return domain;
+  });
 
 const tag = (type: 'company' | 'contact' | 'deal', id: string | undefined) =>
   id === undefined ? [] : [`hubspot:${type}:${id}`];
@@ -122,25 +128,20 @@ export const searchContactsTool = hubspot.tool({
     if (input.domain !== undefined) {
       filters.push({ propertyName: 'hs_email_domain', operator: 'EQ', value: input.domain });
     }
-    const filterKey = fingerprint({
-      tool: 'search_contacts',
-      email: input.email,
-      name: input.name,
-      domain: input.domain,
-    });
+    const criteria = { tool: 'search_contacts', email: input.email, name: input.name, domain: input.domain };
     const scope = scopeOf(ctx);
     const page = await searchObjects(scope, 'contacts', {
       filters,
       query: input.name,
       sort: 'hs_object_id',
       limit: input.limit,
-      after: decodeAfterCursor(input.cursor, filterKey),
+      after: afterCursor.decode(input.cursor, criteria),
     });
     const map = mapScope(scope);
     return {
       contacts: page.results.map((contact) => toContact(map, contact)),
       total: page.total,
-      nextCursor: encodeAfterCursor(filterKey, page.after),
+      nextCursor: afterCursor.encode(criteria, page.after),
     };
   },
 });
@@ -238,20 +239,20 @@ export const searchCompaniesTool = hubspot.tool({
   async handler(input, ctx) {
     const filters: SearchFilter[] =
       input.domain === undefined ? [] : [{ propertyName: 'domain', operator: 'EQ', value: input.domain }];
-    const filterKey = fingerprint({ tool: 'search_companies', name: input.name, domain: input.domain });
+    const criteria = { tool: 'search_companies', name: input.name, domain: input.domain };
     const scope = scopeOf(ctx);
     const page = await searchObjects(scope, 'companies', {
       filters,
       query: input.name,
       sort: 'hs_object_id',
       limit: input.limit,
-      after: decodeAfterCursor(input.cursor, filterKey),
+      after: afterCursor.decode(input.cursor, criteria),
     });
     const map = mapScope(scope);
     return {
       companies: page.results.map((company) => toCompany(map, company)),
       total: page.total,
-      nextCursor: encodeAfterCursor(filterKey, page.after),
+      nextCursor: afterCursor.encode(criteria, page.after),
     };
   },
 });
@@ -335,18 +336,13 @@ export const listDealsTool = hubspot.tool({
     if (stages !== undefined) filters.push({ propertyName: 'dealstage', operator: 'IN', values: stages });
     if (input.pipeline !== undefined)
       filters.push({ propertyName: 'pipeline', operator: 'EQ', value: input.pipeline });
-    const filterKey = fingerprint({
-      tool: 'list_deals',
-      companyId: input.companyId,
-      stages,
-      pipeline: input.pipeline,
-    });
+    const criteria = { tool: 'list_deals', companyId: input.companyId, stages, pipeline: input.pipeline };
     const scope = scopeOf(ctx);
     const page = await searchObjects(scope, 'deals', {
       filters,
       sort: '-createdate',
       limit: input.limit,
-      after: decodeAfterCursor(input.cursor, filterKey),
+      after: afterCursor.decode(input.cursor, criteria),
     });
     if (page.total === 0 && input.companyId !== undefined) {
       // An empty list for a company that does not exist would mislead: say so.
@@ -356,7 +352,7 @@ export const listDealsTool = hubspot.tool({
     return {
       deals: page.results.map((deal) => toDeal(map, deal, input.companyId)),
       total: page.total,
-      nextCursor: encodeAfterCursor(filterKey, page.after),
+      nextCursor: afterCursor.encode(criteria, page.after),
     };
   },
 });
@@ -481,13 +477,3 @@ export const updateDealStageTool = hubspot.tool({
     return { deal: toDeal(map, merged, companyId), previousStage: current.stage, changed: true };
   },
 });
-
-export const tools = [
-  searchContactsTool,
-  getContactTool,
-  searchCompaniesTool,
-  getCompanyTool,
-  listDealsTool,
-  createNoteTool,
-  updateDealStageTool,
-] as const;

@@ -1,10 +1,11 @@
-import { type AnyZodObject, isToolError, type ToolError, type ToolSpec } from '@switchboard/kit';
-import { testContext, testInstance } from '@switchboard/kit/testing';
-import { type HubSpotSandbox, hubspotSandboxConfig } from '@switchboard/sandbox';
+import type { ToolContext, Upstream, UpstreamHooks } from '@switchboard/kit';
+import { silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
+import type { HubSpotSandbox } from '@switchboard/sandbox';
 import type { z } from 'zod';
 import type { HubSpotClient } from '../src/client.js';
 import { HubSpotConfig } from '../src/config.js';
-import { hubspotConnector } from '../src/index.js';
+import { hubspot, hubspotConnector } from '../src/index.js';
+import { sandboxConfig } from '../src/testing.js';
 
 export const instance = testInstance('hubspot');
 
@@ -17,37 +18,26 @@ export interface Harness {
 export async function connect(
   sandbox: HubSpotSandbox,
   overrides: Partial<z.input<typeof HubSpotConfig>> = {},
-) {
-  const config = HubSpotConfig.parse({ ...hubspotSandboxConfig(sandbox), ...overrides });
-  const { silentLogger } = await import('@switchboard/kit/testing');
+): Promise<Harness> {
+  const config = HubSpotConfig.parse({ ...sandboxConfig(sandbox), ...overrides });
   const client = await hubspotConnector.connect(config, { logger: silentLogger(), instance });
   return { client, config };
 }
 
 /**
- * Calls a tool as the gateway does: input parsed by the tool's schema, the handler under the tool's
- * deadline (or `signal`), the output validated by the output schema.
+ * A handler context on the connector's own upstream profile, as the gateway builds it. A tool's
+ * deadline is its `timeoutMs` unless `signal` says otherwise; `upstream` replaces the seam (a fake
+ * clock).
  */
-export async function callTool<I extends AnyZodObject, O extends AnyZodObject>(
+export function ctx(
   harness: Harness,
-  tool: ToolSpec<HubSpotClient, HubSpotConfig, I, O>,
-  input: z.input<I>,
-  signal: AbortSignal = AbortSignal.timeout(tool.timeoutMs ?? 10_000),
-): Promise<z.output<O>> {
-  const parsed = tool.input.parse(input);
-  const output = await tool.handler(
-    parsed,
-    testContext(harness.client, harness.config, { instance, signal }),
-  );
-  return tool.output.parse(output);
-}
-
-/** The ToolError a promise rejects with (fails the test when it resolves or throws something else). */
-export async function toolError(promise: Promise<unknown>): Promise<ToolError> {
-  const outcome = await promise.then(
-    () => new Error('expected a ToolError, but the call succeeded'),
-    (error: unknown) => error,
-  );
-  if (!isToolError(outcome)) throw outcome;
-  return outcome;
+  options: { signal?: AbortSignal; hooks?: UpstreamHooks; upstream?: Upstream; timeoutMs?: number } = {},
+): ToolContext<HubSpotClient, HubSpotConfig> {
+  return testContext(harness.client, harness.config, {
+    instance,
+    connector: hubspot.spec,
+    signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.upstream ? { upstream: options.upstream } : {}),
+  });
 }

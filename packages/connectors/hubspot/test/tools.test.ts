@@ -1,3 +1,5 @@
+import type { CustomerLookup } from '@switchboard/kit';
+import { callTool, must, testSource, toolError } from '@switchboard/kit/testing';
 import {
   type Dataset,
   demoDataset,
@@ -11,15 +13,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   companyResource,
   createNoteTool,
-  crmAdapter,
   getCompanyTool,
   getContactTool,
+  hubspotConnector,
   listDealsTool,
   searchCompaniesTool,
   searchContactsTool,
   updateDealStageTool,
 } from '../src/index.js';
-import { callTool, connect, type Harness, instance, toolError } from './helpers.js';
+import { connect, ctx, type Harness, instance } from './helpers.js';
 
 /** Every tool through the real @hubspot/api-client against the HubSpot sandbox on loopback. */
 
@@ -49,7 +51,7 @@ describe('searches walked page by page', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await callTool(harness, listDealsTool, { limit: 7, ...(cursor ? { cursor } : {}) });
+      const page = await callTool(listDealsTool, { limit: 7, ...(cursor ? { cursor } : {}) }, ctx(harness));
       expect(page.total).toBe(dataset.hubspot.deals.length);
       seen.push(...page.deals.map((deal) => deal.source.id));
       cursor = page.nextCursor;
@@ -67,11 +69,15 @@ describe('searches walked page by page', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await callTool(harness, searchContactsTool, {
-        domain: 'https://www.Helix-Robotics.com/',
-        limit: 1,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await callTool(
+        searchContactsTool,
+        {
+          domain: 'https://www.Helix-Robotics.com/',
+          limit: 1,
+          ...(cursor ? { cursor } : {}),
+        },
+        ctx(harness),
+      );
       expect(page.contacts.every((c) => c.accountId === HELIX)).toBe(true);
       seen.push(...page.contacts.map((c) => c.source.id));
       cursor = page.nextCursor;
@@ -80,27 +86,35 @@ describe('searches walked page by page', () => {
   });
 
   it('search_contacts by exact email and by name', async () => {
-    const byEmail = await callTool(harness, searchContactsTool, {
-      email: HERO_EMAILS.everywhere.toUpperCase(),
-    });
+    const byEmail = await callTool(
+      searchContactsTool,
+      {
+        email: HERO_EMAILS.everywhere.toUpperCase(),
+      },
+      ctx(harness),
+    );
     expect(byEmail.contacts.map((c) => c.email)).toEqual([HERO_EMAILS.everywhere]);
-    const byName = await callTool(harness, searchContactsTool, { name: 'maya lindq' });
+    const byName = await callTool(searchContactsTool, { name: 'maya lindq' }, ctx(harness));
     expect(byName.contacts.map((c) => c.email)).toContain(HERO_EMAILS.everywhere);
   });
 
   it('search_companies by name words and by domain; HubSpot keeps its own spelling of a conflicting record', async () => {
-    const byName = await callTool(harness, searchCompaniesTool, { name: 'brightwater' });
+    const byName = await callTool(searchCompaniesTool, { name: 'brightwater' }, ctx(harness));
     expect(byName.companies.map((c) => c.source.id)).toEqual([BRIGHTWATER]);
     expect(byName.companies[0]).toMatchObject({ name: 'BrightWater Logistics', employees: 1200 });
-    const byDomain = await callTool(harness, searchCompaniesTool, { domain: 'fjordoutdoor.no' });
+    const byDomain = await callTool(searchCompaniesTool, { domain: 'fjordoutdoor.no' }, ctx(harness));
     expect(byDomain.companies.map((c) => c.source.id)).toEqual([FJORD]);
     expect(byDomain.companies[0]?.country).toBe('NO');
   });
 
   it('refuses a cursor replayed with other filters', async () => {
-    const page = await callTool(harness, listDealsTool, { limit: 1 });
+    const page = await callTool(listDealsTool, { limit: 1 }, ctx(harness));
     const error = await toolError(
-      callTool(harness, listDealsTool, { limit: 1, stages: ['closedwon'], cursor: page.nextCursor ?? 'x' }),
+      callTool(
+        listDealsTool,
+        { limit: 1, stages: ['closedwon'], cursor: page.nextCursor ?? 'x' },
+        ctx(harness),
+      ),
     );
     expect(error.code).toBe('invalid_input');
     expect(error.message).toMatch(/different filters/);
@@ -109,7 +123,7 @@ describe('searches walked page by page', () => {
 
 describe('reads include their associations', () => {
   it('get_company returns its contacts and deals from v4 associations', async () => {
-    const detail = await callTool(harness, getCompanyTool, { id: FJORD });
+    const detail = await callTool(getCompanyTool, { id: FJORD }, ctx(harness));
     expect(detail.company).toMatchObject({ name: expect.any(String), domain: 'fjordoutdoor.no' });
     expect(detail.contacts.map((c) => c.source.id).sort()).toEqual(
       dataset.hubspot.contacts
@@ -125,7 +139,7 @@ describe('reads include their associations', () => {
 
   it('get_contact returns its companies and deals from the v3 associations of the read', async () => {
     const contact = dataset.hubspot.contacts.find((c) => c.email === HERO_EMAILS.hubspotAndOdooOnly);
-    const detail = await callTool(harness, getContactTool, { id: contact?.id ?? '' });
+    const detail = await callTool(getContactTool, { id: contact?.id ?? '' }, ctx(harness));
     expect(detail.contact).toMatchObject({ email: HERO_EMAILS.hubspotAndOdooOnly, accountId: FJORD });
     expect(detail.companies.map((c) => c.source.id)).toEqual([FJORD]);
     const deals = dataset.hubspot.deals.filter((d) => d.contactIds.includes(contact?.id ?? ''));
@@ -134,22 +148,22 @@ describe('reads include their associations', () => {
   });
 
   it('serves the companies/{id} resource with the same JSON as get_company', async () => {
-    const { testContext } = await import('@switchboard/kit/testing');
-    const content = await companyResource.read(
-      { id: HELIX },
-      testContext(harness.client, harness.config, { instance }),
-    );
-    expect(content.json).toEqual(await callTool(harness, getCompanyTool, { id: HELIX }));
+    const content = await companyResource.read({ id: HELIX }, ctx(harness));
+    expect(content.json).toEqual(await callTool(getCompanyTool, { id: HELIX }, ctx(harness)));
   });
 });
 
 describe('writes are visible on the next read', () => {
   it('create_note adds a note that the next get_company shows', async () => {
-    const result = await callTool(harness, createNoteTool, {
-      objectType: 'company',
-      objectId: HELIX,
-      body: 'Called Maya: line 3 <down> since Monday.\nFollow up Friday.',
-    });
+    const result = await callTool(
+      createNoteTool,
+      {
+        objectType: 'company',
+        objectId: HELIX,
+        body: 'Called Maya: line 3 <down> since Monday.\nFollow up Friday.',
+      },
+      ctx(harness),
+    );
     expect(result.attachedTo).toEqual({ objectType: 'company', id: HELIX, name: 'Helix Robotics AB' });
     const created = sandbox.server.requestsTo('/crm/v3/objects/notes', 'POST');
     expect(created).toHaveLength(1);
@@ -159,7 +173,7 @@ describe('writes are visible on the next read', () => {
         { to: { id: HELIX }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 190 }] },
       ],
     });
-    const detail = await callTool(harness, getCompanyTool, { id: HELIX });
+    const detail = await callTool(getCompanyTool, { id: HELIX }, ctx(harness));
     expect(detail.notes[0]).toMatchObject({
       source: { id: result.note.source.id },
       body: 'Called Maya: line 3 <down> since Monday.\nFollow up Friday.',
@@ -169,7 +183,7 @@ describe('writes are visible on the next read', () => {
   it('update_deal_stage moves the deal, the next read shows it, and a repeat changes nothing', async () => {
     const deal = dataset.hubspot.deals.find((d) => d.companyId === BRIGHTWATER && d.stage !== 'closedwon');
     const id = deal?.id ?? '';
-    const moved = await callTool(harness, updateDealStageTool, { dealId: id, stage: 'closedwon' });
+    const moved = await callTool(updateDealStageTool, { dealId: id, stage: 'closedwon' }, ctx(harness));
     expect(moved).toMatchObject({
       changed: true,
       previousStage: deal?.stage,
@@ -181,18 +195,22 @@ describe('writes are visible on the next read', () => {
         moved,
       ),
     ).toEqual(['hubspot:deals', `hubspot:deal:${id}`, `hubspot:company:${BRIGHTWATER}`]);
-    const won = await callTool(harness, listDealsTool, { companyId: BRIGHTWATER, stages: ['closedwon'] });
+    const won = await callTool(
+      listDealsTool,
+      { companyId: BRIGHTWATER, stages: ['closedwon'] },
+      ctx(harness),
+    );
     expect(won.deals.map((d) => d.source.id)).toContain(id);
 
     sandbox.server.clearLog();
-    const again = await callTool(harness, updateDealStageTool, { dealId: id, stage: 'closedwon' });
+    const again = await callTool(updateDealStageTool, { dealId: id, stage: 'closedwon' }, ctx(harness));
     expect(again).toMatchObject({ changed: false, previousStage: 'closedwon' });
     expect(sandbox.server.requestsTo('/crm/v3/objects/deals', 'PATCH')).toHaveLength(0);
   });
 
   it('update_deal_stage refuses a stage HubSpot does not know with invalid_input naming it', async () => {
     const id = dataset.hubspot.deals[0]?.id ?? '';
-    const error = await toolError(callTool(harness, updateDealStageTool, { dealId: id, stage: 'Won' }));
+    const error = await toolError(callTool(updateDealStageTool, { dealId: id, stage: 'Won' }, ctx(harness)));
     expect(error.code).toBe('invalid_input');
     expect(error.message).toContain('"Won"');
     expect(error.message).toContain('closedwon');
@@ -201,17 +219,21 @@ describe('writes are visible on the next read', () => {
 
 describe('unknown ids', () => {
   it.each([
-    ['get_company', () => callTool(harness, getCompanyTool, { id: '999' }), 'hubspot__search_companies'],
-    ['get_contact', () => callTool(harness, getContactTool, { id: '999' }), 'hubspot__search_contacts'],
-    ['list_deals', () => callTool(harness, listDealsTool, { companyId: '999' }), 'hubspot__search_companies'],
+    ['get_company', () => callTool(getCompanyTool, { id: '999' }, ctx(harness)), 'hubspot__search_companies'],
+    ['get_contact', () => callTool(getContactTool, { id: '999' }, ctx(harness)), 'hubspot__search_contacts'],
+    [
+      'list_deals',
+      () => callTool(listDealsTool, { companyId: '999' }, ctx(harness)),
+      'hubspot__search_companies',
+    ],
     [
       'update_deal_stage',
-      () => callTool(harness, updateDealStageTool, { dealId: '999', stage: 'closedwon' }),
+      () => callTool(updateDealStageTool, { dealId: '999', stage: 'closedwon' }, ctx(harness)),
       'hubspot__list_deals',
     ],
     [
       'create_note',
-      () => callTool(harness, createNoteTool, { objectType: 'contact', objectId: '999', body: 'x' }),
+      () => callTool(createNoteTool, { objectType: 'contact', objectId: '999', body: 'x' }, ctx(harness)),
       'hubspot__search_contacts',
     ],
   ])('%s answers not_found naming the id and the tool to use', async (_name, call, tool) => {
@@ -223,26 +245,37 @@ describe('unknown ids', () => {
   });
 
   it('create_note on an unknown record creates nothing', async () => {
-    await toolError(callTool(harness, createNoteTool, { objectType: 'deal', objectId: '999', body: 'x' }));
+    await toolError(
+      callTool(createNoteTool, { objectType: 'deal', objectId: '999', body: 'x' }, ctx(harness)),
+    );
     expect(sandbox.server.requestsTo('/crm/v3/objects/notes', 'POST')).toHaveLength(0);
   });
 });
 
 describe('crm capability', () => {
-  const crm = () => crmAdapter(harness.client, instance);
+  const crm = () => must(testSource(hubspotConnector, harness.client, harness.config, instance).crm, 'crm');
   const options = () => ({ signal: AbortSignal.timeout(10_000) });
+  const ids = async (lookup: CustomerLookup) =>
+    (await crm().findAccounts(lookup, options())).map((m) => [m.account.source.id, m.matchedBy]);
 
   it('finds accounts by id, external id, email, domain and name, reporting how', async () => {
-    const ids = async (lookup: Parameters<ReturnType<typeof crm>['findAccounts']>[0]) =>
-      (await crm().findAccounts(lookup, options())).map((m) => [m.account.source.id, m.matchedBy]);
     expect(await ids({ id: FJORD, email: HERO_EMAILS.everywhere })).toEqual([[FJORD, 'id']]);
     expect(await ids({ id: '999', externalIds: { hubspot: HELIX } })).toEqual([[HELIX, 'external_id']]);
-    expect(await ids({ email: HERO_EMAILS.crmConflict })).toEqual([[BRIGHTWATER, 'email']]);
-    expect(await ids({ email: 'nobody@nowhere.example', domain: 'helix-robotics.com' })).toEqual([
-      [HELIX, 'domain'],
+    expect(await ids({ email: ` ${HERO_EMAILS.crmConflict.toUpperCase()} ` })).toEqual([
+      [BRIGHTWATER, 'email'],
     ]);
+    expect(await ids({ email: 'nobody@nowhere.example', domain: 'https://www.helix-robotics.com/' })).toEqual(
+      [[HELIX, 'domain']],
+    );
     expect(await ids({ name: 'Fjord' })).toEqual([[FJORD, 'name']]);
     expect(await ids({ name: 'Zzyzx Nonexistent' })).toEqual([]);
+  });
+
+  it('never matches by a free-mail domain, built in or named by the lookup', async () => {
+    sandbox.server.clearLog();
+    expect(await ids({ domain: 'gmail.com' })).toEqual([]);
+    expect(await ids({ domain: 'helix-robotics.com', freeMailDomains: ['helix-robotics.com'] })).toEqual([]);
+    expect(sandbox.server.requests).toHaveLength(0);
   });
 
   it('gives an account with its contacts and only its open deals', async () => {

@@ -6,16 +6,9 @@ import type {
   InstanceInfo,
   MatchMethod,
 } from '@switchboard/kit';
-import { Account, Contact, Deal, ToolError } from '@switchboard/kit';
-import type { CallScope, SalesforceClient } from './client.js';
-import {
-  getAccount,
-  isDomain,
-  isFreeMail,
-  loadAccountDetail,
-  normalizeDomain,
-  searchAccounts,
-} from './operations.js';
+import { Account, Contact, Deal, normalizeEmail, ToolError } from '@switchboard/kit';
+import type { SalesforceClient } from './client.js';
+import { type Call, getAccount, loadAccountDetail, searchAccounts } from './operations.js';
 import { isSalesforceId, KEY_PREFIX, toId18 } from './soql.js';
 
 /** How many candidates a lookup returns at most: composite tools want a few, not a page. */
@@ -32,30 +25,34 @@ const accountId = (value: string | undefined): string | undefined => {
  * match never dilutes an exact one.
  */
 export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): CrmCapability {
-  const scopeOf = (options: CallOptions): CallScope => ({ signal: options.signal, instance });
+  const callOf = (options: CallOptions, lookup?: CustomerLookup): Call => ({
+    upstream: options.upstream,
+    identity: options.identity.with(lookup?.freeMailDomains),
+    instance,
+  });
   return {
     async findAccounts(lookup: CustomerLookup, options: CallOptions): Promise<AccountMatch[]> {
-      const scope = scopeOf(options);
+      const call = callOf(options, lookup);
       const byId: Array<[MatchMethod, string | undefined]> = [
         ['id', accountId(lookup.id)],
         ['external_id', accountId(lookup.externalIds?.salesforce)],
       ];
       for (const [method, id] of byId) {
         if (id === undefined) continue;
-        const account = await getAccount(client, scope, id);
+        const account = await getAccount(client, call, id);
         if (account !== undefined) return [{ account: Account.parse(account), matchedBy: method }];
       }
-      const email = lookup.email?.trim().toLowerCase();
-      const domain = lookup.domain === undefined ? undefined : normalizeDomain(lookup.domain);
+      const email = lookup.email === undefined ? undefined : normalizeEmail(lookup.email);
+      const domain = lookup.domain === undefined ? undefined : call.identity.companyDomain(lookup.domain);
       const name = lookup.name?.trim();
       const stages: Array<[MatchMethod, { email?: string; domain?: string; name?: string } | undefined]> = [
         ['email', email ? { email } : undefined],
-        ['domain', domain !== undefined && isDomain(domain) && !isFreeMail(domain) ? { domain } : undefined],
+        ['domain', domain ? { domain } : undefined],
         ['name', name !== undefined && name.length >= 2 ? { name } : undefined],
       ];
       for (const [method, criteria] of stages) {
         if (criteria === undefined) continue;
-        const page = await searchAccounts(client, scope, criteria, { limit: MAX_MATCHES });
+        const page = await searchAccounts(client, call, criteria, { limit: MAX_MATCHES });
         if (page.items.length > 0) {
           // Account.parse keeps the common model only: Salesforce extras stay in the tools' outputs.
           return page.items.map((match) => ({ account: Account.parse(match), matchedBy: method }));
@@ -65,7 +62,7 @@ export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): Cr
     },
 
     async getAccountDetail(id: string, options: CallOptions) {
-      const scope = scopeOf(options);
+      const call = callOf(options);
       const normalized = accountId(id);
       if (normalized === undefined) {
         throw new ToolError(
@@ -73,7 +70,7 @@ export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): Cr
           `No Salesforce account with id ${id}. Search with ${instance.toolName('search_accounts')} first.`,
         );
       }
-      const detail = await loadAccountDetail(client, scope, normalized);
+      const detail = await loadAccountDetail(client, call, normalized);
       return {
         account: Account.parse(detail.account),
         contacts: detail.contacts.map((contact) => Contact.parse(contact)),

@@ -1,24 +1,24 @@
-import type { InstanceInfo, Logger } from '@switchboard/kit';
-import { ToolError } from '@switchboard/kit';
+import type { Logger } from '@switchboard/kit';
+import { errorCodes } from '@switchboard/kit';
 import { Connection } from 'jsforce/lib/core.js';
 import { Transport } from 'jsforce/lib/transport.js';
-import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types/common.js';
+import type { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce/lib/types/common.js';
+import { StreamPromise } from 'jsforce/lib/util/promise.js';
 import type { SalesforceConfig } from './config.js';
 
 /**
- * The jsforce connection of one instance and the one place Salesforce errors become ToolErrors.
+ * The jsforce connection of one instance. Every request it sends runs inside one `upstream.run` of
+ * the call (quota, deadline, failure mapping); what stays here is what only jsforce needs.
  *
  * jsforce facts this relies on (node_modules/jsforce/src):
  * - connection.ts: without a `refreshFn`, a connection with a clientId refreshes with the
  *   refresh_token grant (`oauthRefreshFn`), which the client credentials flow never gets. So the
  *   connector passes its own `refreshFn` that repeats the original grant.
- * - http-api.ts: any 401 (except two known bodies) triggers one refresh through the
- *   SessionRefreshDelegate and a replay; a failed refresh throws "Unable to refresh session due to:
- *   ...". Errors are HttpApiError with `errorCode` taken from the `[{message, errorCode}]` body.
- * - request.ts: fetch retries GET/PUT/HEAD/OPTIONS/DELETE on 420/429/5xx and connection resets, 5
- *   times with exponential backoff from 500 ms, and times out after 30 minutes, unless the
- *   request options say otherwise. jsforce takes no AbortSignal, so the connector installs a
- *   transport with its own timeout and retry policy on the connection and its OAuth2 client.
+ * - http-api.ts: a 401 triggers one refresh through the SessionRefreshDelegate and a replay, inside
+ *   the same jsforce call; a failed refresh throws "Unable to refresh session due to: ...". The
+ *   error it builds for other answers (HttpApiError) carries the errorCode but not the status.
+ * - request.ts: fetch retries GET/PUT/HEAD/OPTIONS/DELETE on 420/429/5xx and connection resets and
+ *   times out after 30 minutes, and takes no AbortSignal.
  */
 
 export interface SalesforceClient {
@@ -26,55 +26,143 @@ export interface SalesforceClient {
   readonly config: SalesforceConfig;
   /** Logs in (again): the client credentials or password grant. */
   authenticate(): Promise<void>;
+  /** Active picklist values by `Object.Field`, read once per process (like jsforce's describe$ cache). */
+  readonly picklists: Map<string, readonly string[]>;
 }
 
 /** After the org refused the credentials, do not ask again for this long (no login storm). */
 export const AUTH_COOLDOWN_MS = 30_000;
 
-const REFRESH_FAILED = 'Unable to refresh session due to:';
+/** OAuth error codes of the token endpoint that mean the credentials themselves were refused. */
+export const REFUSED_CREDENTIALS: readonly string[] = [
+  'invalid_client',
+  'invalid_client_id',
+  'invalid_grant',
+  'unauthorized_client',
+  'inactive_user',
+  'inactive_org',
+  'unsupported_grant_type',
+];
 
-/** Applies the instance's timeout and retry policy to every request jsforce sends. */
-class BoundedTransport extends Transport {
+/** The start of jsforce's message when the session refresh failed. */
+export const REFRESH_FAILED = 'Unable to refresh session due to:';
+/** What the connector's `refreshFn` tells jsforce when the org refused the credentials. */
+export const CREDENTIALS_REFUSED = 'credentials refused';
+
+/**
+ * A non-2xx answer of Salesforce, with its status and parsed body (`[{message, errorCode}]` from the
+ * REST API, `{error, error_description}` from the token endpoint). Kept as the `cause` of the
+ * ToolError: logged, never shown.
+ */
+export class SalesforceHttpError extends Error {
+  override readonly name = 'SalesforceHttpError';
+  readonly codes: string[];
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    request: string,
+  ) {
+    super(`Salesforce answered ${status} to ${request}`);
+    this.codes = errorCodes(body);
+  }
+}
+
+/** Login refused now or within the cooldown: `code` is the token endpoint's OAuth error. */
+export class CredentialsRefused extends Error {
+  override readonly name = 'CredentialsRefused';
+  constructor(
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Salesforce refused the connector credentials (${code})`, options);
+  }
+}
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body.slice(0, 2000);
+  }
+}
+
+const isTokenRequest = (request: HttpRequest) => request.url.includes('/services/oauth2/');
+
+/**
+ * Why jsforce gets a transport of the connector's: so that one jsforce call is one HTTP request (its
+ * own retries are off; a read is repeated as a request of its own, see `read`), so that a request
+ * the call abandoned still frees its socket (jsforce takes no AbortSignal, so its own timeout is a
+ * backstop just after the call's), and so that a failure keeps its HTTP status, which jsforce's
+ * error drops. A REST 401 passes through untouched: jsforce must see it to refresh the session.
+ */
+class SalesforceTransport extends Transport {
   readonly #defaults: HttpRequestOptions;
   constructor(defaults: HttpRequestOptions) {
     super();
     this.#defaults = defaults;
   }
-  override httpRequest(request: HttpRequest, options: HttpRequestOptions = {}) {
-    return super.httpRequest(request, { ...this.#defaults, ...options });
+  override httpRequest(request: HttpRequest, options: HttpRequestOptions = {}): StreamPromise<HttpResponse> {
+    const answer = super.httpRequest(request, { ...options, ...this.#defaults });
+    return StreamPromise.create(() => ({
+      stream: answer.stream(),
+      promise: answer.then((response) => {
+        if (response.statusCode < 400) return response;
+        if (response.statusCode === 401 && !isTokenRequest(request)) return response;
+        const path = new URL(request.url).pathname;
+        throw new SalesforceHttpError(
+          response.statusCode,
+          parseBody(response.body),
+          `${request.method} ${path}`,
+        );
+      }),
+    }));
   }
 }
 
-class CredentialsRefused extends Error {
-  override readonly name = 'CredentialsRefused';
-}
+/** The jsforce backstop outlives the request timeout a little, so the call's own timeout always wins. */
+const BACKSTOP_MARGIN_MS = 1_000;
 
-export function createClient(config: SalesforceConfig, logger: Logger): SalesforceClient {
+export function createClient(
+  config: SalesforceConfig,
+  logger: Logger,
+  now: () => number = Date.now,
+): SalesforceClient {
   let refusedAt: number | undefined;
+  let refusedCode = '';
 
   const conn: Connection = new Connection({
     loginUrl: config.loginUrl,
     version: config.version,
     oauth2: { loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret },
-    // Called by jsforce on a 401: log in again with the same grant, at most once per cooldown
-    // after the org refused the credentials.
+    // Session refresh stays jsforce's: on a 401 it calls this once for all concurrent requests and
+    // replays each request inside its own jsforce call, so the replay belongs to the same `run`. The
+    // extra 401 and token request take no quota token: Salesforce counts neither against the daily
+    // API allocation. After a refusal the cooldown keeps a broken credential from logging in again
+    // on every call.
     refreshFn: (connection, callback) => {
       authenticate().then(
         () => callback(null, connection.accessToken ?? ''),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) =>
+          callback(
+            error instanceof CredentialsRefused
+              ? new Error(CREDENTIALS_REFUSED, { cause: error })
+              : error instanceof Error
+                ? error
+                : new Error(String(error)),
+          ),
       );
     },
   });
-  const transport = new BoundedTransport({
-    timeout: config.requestTimeoutMs,
-    retry: { maxRetries: config.retries, minTimeout: 250 },
+  const transport = new SalesforceTransport({
+    timeout: config.requestTimeoutMs + BACKSTOP_MARGIN_MS,
+    retry: { maxRetries: 0, methods: [] },
   });
   conn._transport = transport;
   conn.oauth2._transport = transport;
 
   async function authenticate(): Promise<void> {
-    if (refusedAt !== undefined && Date.now() - refusedAt < AUTH_COOLDOWN_MS) {
-      throw new CredentialsRefused('credentials refused recently; not retrying yet');
+    if (refusedAt !== undefined && now() - refusedAt < AUTH_COOLDOWN_MS) {
+      throw new CredentialsRefused(refusedCode);
     }
     try {
       if (config.authFlow === 'password') {
@@ -84,189 +172,17 @@ export function createClient(config: SalesforceConfig, logger: Logger): Salesfor
       }
       refusedAt = undefined;
     } catch (error) {
-      // The token endpoint's OAuth error names the error: invalid_client, invalid_grant, ...
-      if (error instanceof Error && /^(invalid_client|invalid_grant|unauthorized_client)/.test(error.name)) {
-        refusedAt = Date.now();
-        logger.warn({ err: error.name }, 'Salesforce refused the connector credentials');
-      }
-      throw error;
+      const code =
+        error instanceof SalesforceHttpError
+          ? error.codes.find((candidate) => REFUSED_CREDENTIALS.includes(candidate))
+          : undefined;
+      if (code === undefined) throw error;
+      refusedAt = now();
+      refusedCode = code;
+      logger.warn({ err: code }, 'Salesforce refused the connector credentials');
+      throw new CredentialsRefused(code, { cause: error });
     }
   }
 
-  return { conn, config, authenticate };
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** What a call needs beside the client: the deadline signal and the instance for messages. */
-export interface CallScope {
-  readonly signal: AbortSignal;
-  readonly instance: InstanceInfo;
-}
-
-/** The `errorCode` of a jsforce HttpApiError (or OAuth error name), if any. */
-export function errorCodeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  if ('errorCode' in error && typeof error.errorCode === 'string') return error.errorCode;
-  return undefined;
-}
-
-const INPUT_ERRORS = new Set([
-  'MALFORMED_QUERY',
-  'MALFORMED_SEARCH',
-  'INVALID_FIELD',
-  'INVALID_TYPE',
-  'INVALID_QUERY_FILTER_OPERATOR',
-  'INVALID_QUERY_LOCATOR',
-  'NUMBER_OUTSIDE_VALID_RANGE',
-  'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-  'REQUIRED_FIELD_MISSING',
-  'STRING_TOO_LONG',
-  'MALFORMED_ID',
-  'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-  'JSON_PARSER_ERROR',
-  'INVALID_FIELD_FOR_INSERT_UPDATE',
-]);
-const FORBIDDEN_ERRORS = new Set([
-  'INSUFFICIENT_ACCESS',
-  'INSUFFICIENT_ACCESS_OR_READONLY',
-  'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
-  'API_DISABLED_FOR_ORG',
-  'FUNCTIONALITY_NOT_ENABLED',
-]);
-const UNAVAILABLE_ERRORS = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
-
-/** OAuth error descriptions of a refused login (the token endpoint's error_description). */
-const REFUSED =
-  /invalid client|authentication failure|credentials refused|expired access\/refresh token|inactive user|invalid_client|invalid_grant/i;
-
-function isAuthFailure(error: unknown): boolean {
-  if (error instanceof CredentialsRefused) return true;
-  if (!(error instanceof Error)) return false;
-  // A refresh that failed on the network is not a refused credential: that is retryable.
-  if (error.message.startsWith(REFRESH_FAILED)) return REFUSED.test(error.message);
-  return /^(invalid_client|invalid_grant|unauthorized_client)$/.test(error.name);
-}
-
-/**
- * Maps anything a jsforce call throws to a ToolError. The message says what to do next; the
- * original error (with Salesforce's body) is kept as `cause` only.
- */
-export function mapSalesforceError(error: unknown, client: SalesforceClient, scope: CallScope): ToolError {
-  if (error instanceof ToolError) return error;
-  const code = errorCodeOf(error);
-  if (code === 'REQUEST_LIMIT_EXCEEDED') {
-    // No Retry-After from Salesforce: the allocation is a rolling 24 h count, so on average one
-    // call's worth frees up every 24 h / limit. An estimate, bounded to 1 minute .. 1 hour.
-    const limit = client.conn.limitInfo.apiUsage?.limit;
-    const retryAfterMs =
-      limit !== undefined && limit > 0
-        ? Math.min(3_600_000, Math.max(60_000, Math.ceil(86_400_000 / limit)))
-        : undefined;
-    return new ToolError(
-      'rate_limited',
-      "The Salesforce org's daily API allocation is used up (REQUEST_LIMIT_EXCEEDED). Wait before calling " +
-        'Salesforce tools again; cached results may still be served.',
-      { retryable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error },
-    );
-  }
-  if (isAuthFailure(error)) {
-    return new ToolError(
-      'upstream_unavailable',
-      `Salesforce refused the credentials of the ${scope.instance.namespace} connector (login failed). An ` +
-        'administrator must fix its connected app, client id/secret or integration user; retrying will not help.',
-      { retryable: false, cause: error },
-    );
-  }
-  if (code !== undefined && INPUT_ERRORS.has(code)) {
-    return new ToolError(
-      'invalid_input',
-      `Salesforce rejected the request (${code}). Check the input and try again.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (code !== undefined && FORBIDDEN_ERRORS.has(code)) {
-    return new ToolError(
-      'forbidden',
-      `The Salesforce integration user of ${scope.instance.namespace} may not do this (${code}). Ask an ` +
-        'administrator to grant the permission, or use another tool.',
-      { cause: error },
-    );
-  }
-  if (code === 'UNABLE_TO_LOCK_ROW') {
-    return new ToolError(
-      'conflict',
-      'The Salesforce record is being changed by someone else. Try again shortly.',
-      {
-        retryable: true,
-        cause: error,
-      },
-    );
-  }
-  if (error instanceof Error && (error.name === 'AbortError' || error.message === 'Request Timeout')) {
-    return new ToolError(
-      'timeout',
-      `Salesforce did not answer within ${client.config.requestTimeoutMs} ms. Try again, or narrow the request.`,
-      { cause: error },
-    );
-  }
-  if (
-    (code !== undefined && (UNAVAILABLE_ERRORS.has(code) || /^ERROR_HTTP_5\d\d$/.test(code))) ||
-    (error instanceof Error &&
-      (error.name === 'FetchError' ||
-        error.message.startsWith(REFRESH_FAILED) ||
-        /ECONNREFUSED|ECONNRESET|socket hang up/.test(error.message)))
-  ) {
-    return new ToolError(
-      'upstream_unavailable',
-      'Salesforce is unavailable right now. Try again in a minute.',
-      {
-        retryable: true,
-        cause: error,
-      },
-    );
-  }
-  return new ToolError('internal', 'Salesforce answered unexpectedly. The error was logged.', {
-    cause: error,
-  });
-}
-
-/**
- * Runs one or more jsforce calls under the scope's signal: an abort ends the call at once with
- * `timeout` (jsforce cannot be aborted; its own request timeout frees the socket), and every error
- * is mapped to a ToolError.
- */
-export async function sfCall<T>(
-  client: SalesforceClient,
-  scope: CallScope,
-  work: () => PromiseLike<T>,
-): Promise<T> {
-  const { signal } = scope;
-  if (signal.aborted) throw deadline(signal);
-  const running = Promise.resolve().then(work);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(deadline(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  // Whichever loses the race must not surface as an unhandled rejection.
-  running.catch(() => undefined);
-  aborted.catch(() => undefined);
-  try {
-    return await Promise.race([running, aborted]);
-  } catch (error) {
-    throw mapSalesforceError(error, client, scope);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-}
-
-function deadline(signal: AbortSignal): ToolError {
-  return new ToolError(
-    'timeout',
-    'The Salesforce call did not finish before the deadline. Try again, or narrow the request.',
-    { cause: signal.reason },
-  );
+  return { conn, config, authenticate, picklists: new Map() };
 }

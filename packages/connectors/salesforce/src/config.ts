@@ -42,7 +42,8 @@ export const SalesforceConfig = z
       .max(120_000)
       .default(10_000)
       .describe(
-        'Timeout of every HTTP request to Salesforce, token requests included, in milliseconds (default 10000).',
+        'Timeout of every request to Salesforce, in milliseconds (default 10000). A request that meets an expired ' +
+          'session includes the new login and the replay.',
       ),
     retries: z
       .number()
@@ -51,8 +52,8 @@ export const SalesforceConfig = z
       .max(3)
       .default(1)
       .describe(
-        'How many times jsforce retries an idempotent read (GET) after a 5xx answer or a reset connection ' +
-          '(default 1). Writes and REQUEST_LIMIT_EXCEEDED are never retried.',
+        'How many times a read (GET) is sent again after a 5xx answer or a reset connection (default 1); each ' +
+          'attempt counts as a request. Writes and REQUEST_LIMIT_EXCEEDED are never retried.',
       ),
     queryBatchSize: z
       .number()
@@ -61,8 +62,9 @@ export const SalesforceConfig = z
       .max(2000)
       .default(200)
       .describe(
-        'Records per page of the query tool, sent as Sforce-Query-Options: batchSize (default 200). Salesforce ' +
-          'treats it as a hint between 200 and 2000; smaller values only take effect against the sandbox.',
+        'Records per page of every SOQL query, sent as Sforce-Query-Options: batchSize (default 200): a page of ' +
+          'the query tool, and each request of the other tools. Salesforce treats it as a hint between 200 and ' +
+          '2000; smaller values only take effect against the sandbox.',
       ),
     currency: z
       .string()

@@ -1,16 +1,23 @@
 import { salesforce } from './connector.js';
-import { resources } from './resources.js';
-import { tools } from './tools.js';
+import './tools.js';
+import './resources.js';
 
 /** The Salesforce connector as the gateway mounts it. */
-export const salesforceConnector = salesforce.build({ tools, resources });
+export const salesforceConnector = salesforce.build();
 
 export { crmAdapter } from './capability.js';
-export type { CallScope, SalesforceClient } from './client.js';
-export { AUTH_COOLDOWN_MS, createClient, mapSalesforceError, sfCall } from './client.js';
+export type { SalesforceClient } from './client.js';
+export {
+  AUTH_COOLDOWN_MS,
+  CredentialsRefused,
+  createClient,
+  SalesforceHttpError,
+} from './client.js';
 export { SalesforceConfig } from './config.js';
 export { salesforce } from './connector.js';
-export { accountResource, resources } from './resources.js';
+export { type Call, MAX_PAGE } from './operations.js';
+export { describeFailure, SALESFORCE_RULES, salesforceProfile } from './profile.js';
+export { accountResource } from './resources.js';
 export {
   AccountDetail,
   AccountMatch,
@@ -24,10 +31,8 @@ export {
   getAccountTool,
   listOpportunitiesTool,
   logActivityTool,
-  MAX_PAGE,
   queryTool,
   searchAccountsTool,
   searchContactsTool,
-  tools,
   updateOpportunityStageTool,
 } from './tools.js';

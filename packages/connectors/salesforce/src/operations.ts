@@ -1,7 +1,8 @@
-import { ToolError } from '@switchboard/kit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Identity, InstanceInfo, RunOptions, Upstream } from '@switchboard/kit';
+import { normalizeDomain, normalizeEmail, ToolError } from '@switchboard/kit';
 import { z } from 'zod';
-import type { CallScope, SalesforceClient } from './client.js';
-import { sfCall } from './client.js';
+import type { SalesforceClient } from './client.js';
 import type { Keyset } from './paging.js';
 import type {
   AccountDetail,
@@ -21,25 +22,46 @@ const MAX_OPEN_DEALS = 50;
 const RECENT_ACTIVITIES = 10;
 /** Accounts found through contacts' emails, at most (keeps the IN list short). */
 const MAX_CONTACT_ACCOUNTS = 200;
+/** Pause before a read is sent again after Salesforce was unavailable. */
+const READ_RETRY_PAUSE_MS = 250;
 
-/** Free-mail domains never identify a company: a domain search skips contacts' emails there. */
-const FREE_MAIL = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'outlook.com',
-  'hotmail.com',
-  'live.com',
-  'yahoo.com',
-  'icloud.com',
-  'me.com',
-  'aol.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'proton.me',
-  'protonmail.com',
-  't-online.de',
-]);
+/**
+ * What a request needs beside the client: the call's upstream, the identity rules in force and the
+ * instance, for messages. A tool's context is one.
+ */
+export interface Call {
+  readonly upstream: Upstream;
+  readonly identity: Identity;
+  readonly instance: InstanceInfo;
+}
+
+/**
+ * One idempotent read, one `run`; sent again up to `retries` times (configuration) while Salesforce
+ * is unavailable (5xx, reset connection), each attempt a request of its own. The kit retries only
+ * rate limits, and jsforce's own retries are off so that a run is one request.
+ */
+export async function read(
+  client: SalesforceClient,
+  call: Call,
+  name: string,
+  send: () => Promise<unknown>,
+  options?: RunOptions,
+): Promise<unknown> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call.upstream.run(name, send, options);
+    } catch (error) {
+      const transient =
+        error instanceof ToolError && error.code === 'upstream_unavailable' && error.retryable;
+      if (!transient || attempt >= client.config.retries) throw error;
+      try {
+        await sleep(READ_RETRY_PAUSE_MS * 2 ** attempt, undefined, { signal: call.upstream.signal });
+      } catch {
+        throw error;
+      }
+    }
+  }
+}
 
 const text = z.string().nullish();
 const ref = z.object({ Name: text }).nullish();
@@ -103,6 +125,11 @@ const QueryResult = z.object({
   records: z.array(z.unknown()),
 });
 
+/** `Sforce-Query-Options`: the page size of every query (a hint Salesforce keeps between 200 and 2000). */
+export const queryHeaders = (client: SalesforceClient) => ({
+  'Sforce-Query-Options': `batchSize=${client.config.queryBatchSize}`,
+});
+
 const withCurrency = (client: SalesforceClient, fields: string[]) =>
   client.config.currency === undefined ? [...fields, 'CurrencyIsoCode'] : fields;
 
@@ -137,25 +164,40 @@ const opportunityFields = (client: SalesforceClient) =>
   ]).join(', ');
 const TASK_FIELDS = 'Id, Subject, Status, Type, ActivityDate, WhatId, WhoId, AccountId, CreatedDate';
 
-/** Runs one SOQL query (one batch) and parses its records; parsing failures are `internal`. */
+/**
+ * Runs one SOQL query and parses all its records. Salesforce answers in pages: each further page
+ * (`nextRecordsUrl`) is fetched here as a request of its own, never by jsforce inside one call.
+ * Every statement here has a LIMIT, and the call's deadline bounds the walk.
+ */
 export async function query<S extends z.ZodType>(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   soql: string,
   schema: S,
 ): Promise<Array<z.output<S>>> {
-  const raw = await sfCall(client, scope, () => client.conn.query(soql, { autoFetch: false }));
-  const parsed = QueryResult.extend({ records: z.array(schema) }).safeParse(raw);
-  if (!parsed.success) {
-    throw new ToolError(
-      'internal',
-      'Salesforce returned records in an unexpected shape. The error was logged.',
-      {
-        cause: parsed.error,
-      },
+  const Page = QueryResult.extend({ records: z.array(schema) });
+  const headers = queryHeaders(client);
+  const records: Array<z.output<S>> = [];
+  let next: string | undefined = `/query?q=${encodeURIComponent(soql)}`;
+  for (let page = 1; next !== undefined; page += 1) {
+    const url: string = next;
+    const answer = await read(client, call, page === 1 ? 'query' : 'query.more', () =>
+      client.conn.request({ method: 'GET', url, headers }),
     );
+    const parsed = Page.safeParse(answer);
+    if (!parsed.success) {
+      throw new ToolError(
+        'internal',
+        'Salesforce returned records in an unexpected shape. The error was logged.',
+        {
+          cause: parsed.error,
+        },
+      );
+    }
+    records.push(...parsed.data.records);
+    next = parsed.data.done ? undefined : parsed.data.nextRecordsUrl;
   }
-  return parsed.data.records;
+  return records;
 }
 
 /** ISO 8601 from Salesforce's `2025-03-01T09:30:00.000+0000`. */
@@ -164,19 +206,6 @@ export function isoInstant(value: string): string {
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
-export function normalizeDomain(value: string): string {
-  return value
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/^www\./, '')
-    .replace(/[/?#:].*$/, '')
-    .replace(/\.$/, '');
-}
-
-export const isDomain = (value: string) => /^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,63}$/.test(value);
-export const isFreeMail = (domain: string) => FREE_MAIL.has(domain);
-
 const opt = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
 
 function recordUrl(client: SalesforceClient, object: string, id: string): string | undefined {
@@ -184,9 +213,9 @@ function recordUrl(client: SalesforceClient, object: string, id: string): string
   return base ? `${base}/lightning/r/${object}/${id}/view` : undefined;
 }
 
-function source(client: SalesforceClient, scope: CallScope, object: string, id: string) {
+function source(client: SalesforceClient, call: Call, object: string, id: string) {
   const url = recordUrl(client, object, id);
-  return { system: 'salesforce', instance: scope.instance.namespace, id, ...(url ? { url } : {}) };
+  return { system: 'salesforce', instance: call.instance.namespace, id, ...(url ? { url } : {}) };
 }
 
 function currencyOf(client: SalesforceClient, value: string | null | undefined): string | undefined {
@@ -195,15 +224,15 @@ function currencyOf(client: SalesforceClient, value: string | null | undefined):
 
 function toAccount(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   row: z.output<typeof RawAccount>,
 ): SalesforceAccount {
   const currency = currencyOf(client, row.CurrencyIsoCode);
   const domain = row.Website ? normalizeDomain(row.Website) : undefined;
   return {
-    source: source(client, scope, 'Account', row.Id),
+    source: source(client, call, 'Account', row.Id),
     name: row.Name,
-    ...(domain && isDomain(domain) ? { domain } : {}),
+    ...(domain ? { domain } : {}),
     ...(row.Website ? { website: row.Website } : {}),
     ...(row.Phone ? { phone: row.Phone } : {}),
     ...(row.Industry ? { industry: row.Industry } : {}),
@@ -220,11 +249,11 @@ function toAccount(
 
 function toContact(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   row: z.output<typeof RawContact>,
 ): SalesforceContact {
   return {
-    source: source(client, scope, 'Contact', row.Id),
+    source: source(client, call, 'Contact', row.Id),
     name: row.Name,
     lastName: row.LastName,
     ...(row.FirstName ? { firstName: row.FirstName } : {}),
@@ -238,12 +267,12 @@ function toContact(
 
 function toOpportunity(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   row: z.output<typeof RawOpportunity>,
 ): Opportunity {
   const currency = currencyOf(client, row.CurrencyIsoCode);
   return {
-    source: source(client, scope, 'Opportunity', row.Id),
+    source: source(client, call, 'Opportunity', row.Id),
     name: row.Name,
     stage: row.StageName,
     isClosed: row.IsClosed,
@@ -298,7 +327,7 @@ export interface Page<T> {
 
 async function keysetPage<S extends z.ZodType<{ Id: string }>>(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   spec: {
     object: string;
     fields: string;
@@ -314,7 +343,7 @@ async function keysetPage<S extends z.ZodType<{ Id: string }>>(
   if (keyset) conditions.push(keyset);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   const soql = `SELECT ${spec.fields} FROM ${spec.object}${where} ${orderBy(spec.sort)} LIMIT ${page.limit + 1}`;
-  const rows = await query(client, scope, soql, schema);
+  const rows = await query(client, call, soql, schema);
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   return {
@@ -336,12 +365,12 @@ export interface AccountCriteria {
 
 async function accountIdsOfContacts(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   condition: string,
 ): Promise<string[]> {
   const rows = await query(
     client,
-    scope,
+    call,
     `SELECT AccountId FROM Contact WHERE ${condition} AND AccountId != null LIMIT ${MAX_CONTACT_ACCOUNTS}`,
     AccountIdRow,
   );
@@ -354,16 +383,18 @@ async function accountIdsOfContacts(
  */
 export async function searchAccounts(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   criteria: AccountCriteria,
   page: { limit: number; after?: Keyset },
 ): Promise<Page<AccountMatch>> {
-  const email = criteria.email?.trim().toLowerCase();
+  const email = criteria.email === undefined ? undefined : normalizeEmail(criteria.email);
   const domain = criteria.domain === undefined ? undefined : normalizeDomain(criteria.domain);
+  // A free-mail domain identifies no company: it may match a website, never contacts' emails.
+  const companyDomain = domain === undefined ? undefined : call.identity.companyDomain(domain);
   const [byEmail, byDomain] = await Promise.all([
-    email ? accountIdsOfContacts(client, scope, `Email = ${soqlString(email)}`) : Promise.resolve([]),
-    domain && !isFreeMail(domain)
-      ? accountIdsOfContacts(client, scope, `Email LIKE ${soqlLike(`@${domain}`, 'suffix')}`)
+    email ? accountIdsOfContacts(client, call, `Email = ${soqlString(email)}`) : Promise.resolve([]),
+    companyDomain
+      ? accountIdsOfContacts(client, call, `Email LIKE ${soqlLike(`@${companyDomain}`, 'suffix')}`)
       : Promise.resolve([]),
   ]);
   const alternatives: string[] = [];
@@ -375,7 +406,7 @@ export async function searchAccounts(
 
   const raw = await keysetPage(
     client,
-    scope,
+    call,
     {
       object: 'Account',
       fields: accountFields(client),
@@ -390,7 +421,7 @@ export async function searchAccounts(
   const domainIds = new Set(byDomain);
   const name = criteria.name?.trim().toLowerCase();
   const items = raw.items.flatMap((row): AccountMatch[] => {
-    const account = toAccount(client, scope, row);
+    const account = toAccount(client, call, row);
     const websiteMatches =
       domain !== undefined &&
       account.domain !== undefined &&
@@ -410,66 +441,66 @@ export async function searchAccounts(
 
 export async function getAccount(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   id: string,
 ): Promise<SalesforceAccount | undefined> {
   const rows = await query(
     client,
-    scope,
+    call,
     `SELECT ${accountFields(client)} FROM Account WHERE Id = ${soqlId(id)}`,
     RawAccount,
   );
   const row = rows[0];
-  return row === undefined ? undefined : toAccount(client, scope, row);
+  return row === undefined ? undefined : toAccount(client, call, row);
 }
 
-export function accountNotFound(scope: CallScope, id: string): ToolError {
+export function accountNotFound(call: Call, id: string): ToolError {
   const hint = id.startsWith('003')
-    ? ` That is a contact id: ${scope.instance.toolName('search_contacts')} gives its accountId.`
+    ? ` That is a contact id: ${call.instance.toolName('search_contacts')} gives its accountId.`
     : id.startsWith('006')
-      ? ` That is an opportunity id: ${scope.instance.toolName('list_opportunities')} gives its accountId.`
+      ? ` That is an opportunity id: ${call.instance.toolName('list_opportunities')} gives its accountId.`
       : '';
   return new ToolError(
     'not_found',
-    `No Salesforce account with id ${id}.${hint} Search with ${scope.instance.toolName('search_accounts')} first.`,
+    `No Salesforce account with id ${id}.${hint} Search with ${call.instance.toolName('search_accounts')} first.`,
   );
 }
 
 /** The account with its contacts, open opportunities and recent activities. */
 export async function loadAccountDetail(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   id: string,
 ): Promise<AccountDetail> {
-  const account = await getAccount(client, scope, id);
-  if (account === undefined) throw accountNotFound(scope, id);
+  const account = await getAccount(client, call, id);
+  if (account === undefined) throw accountNotFound(call, id);
   const accountId = account.source.id;
   const [contacts, deals, tasks] = await Promise.all([
     query(
       client,
-      scope,
+      call,
       `SELECT ${CONTACT_FIELDS} FROM Contact WHERE AccountId = ${soqlId(accountId)} ORDER BY Name ASC, Id ASC LIMIT ${MAX_CONTACTS + 1}`,
       RawContact,
     ),
     query(
       client,
-      scope,
+      call,
       `SELECT ${opportunityFields(client)} FROM Opportunity WHERE AccountId = ${soqlId(accountId)} AND IsClosed = false ` +
         `ORDER BY CloseDate ASC, Id ASC LIMIT ${MAX_OPEN_DEALS}`,
       RawOpportunity,
     ),
     query(
       client,
-      scope,
+      call,
       `SELECT ${TASK_FIELDS} FROM Task WHERE AccountId = ${soqlId(accountId)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${RECENT_ACTIVITIES}`,
       RawTask,
     ),
   ]);
   return {
     account,
-    contacts: contacts.slice(0, MAX_CONTACTS).map((row) => toContact(client, scope, row)),
+    contacts: contacts.slice(0, MAX_CONTACTS).map((row) => toContact(client, call, row)),
     contactsTruncated: contacts.length > MAX_CONTACTS,
-    openOpportunities: deals.map((row) => toOpportunity(client, scope, row)),
+    openOpportunities: deals.map((row) => toOpportunity(client, call, row)),
     recentActivities: tasks.map(toActivity),
   };
 }
@@ -485,7 +516,7 @@ export interface ContactFilters {
 
 export async function searchContacts(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   filters: ContactFilters,
   page: { limit: number; after?: Keyset },
 ): Promise<Page<SalesforceContact>> {
@@ -498,13 +529,13 @@ export async function searchContacts(
   if (filters.accountId) where.push(`AccountId = ${soqlId(filters.accountId)}`);
   const raw = await keysetPage(
     client,
-    scope,
+    call,
     { object: 'Contact', fields: CONTACT_FIELDS, where, sort: BY_NAME, sortValue: (row) => row.Name },
     RawContact,
     page,
   );
   return {
-    items: raw.items.map((row) => toContact(client, scope, row)),
+    items: raw.items.map((row) => toContact(client, call, row)),
     ...(raw.next ? { next: raw.next } : {}),
   };
 }
@@ -528,7 +559,7 @@ const STATUS_CONDITION: Record<OpportunityStatus, string | undefined> = {
 /** Open opportunities soonest close first; closed ones most recent first. */
 export async function listOpportunities(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   filters: OpportunityFilters,
   page: { limit: number; after?: Keyset },
 ): Promise<Page<Opportunity>> {
@@ -544,7 +575,7 @@ export async function listOpportunities(
   };
   const raw = await keysetPage(
     client,
-    scope,
+    call,
     {
       object: 'Opportunity',
       fields: opportunityFields(client),
@@ -556,37 +587,32 @@ export async function listOpportunities(
     page,
   );
   return {
-    items: raw.items.map((row) => toOpportunity(client, scope, row)),
+    items: raw.items.map((row) => toOpportunity(client, call, row)),
     ...(raw.next ? { next: raw.next } : {}),
   };
 }
 
 export async function getOpportunity(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   id: string,
 ): Promise<Opportunity | undefined> {
   const rows = await query(
     client,
-    scope,
+    call,
     `SELECT ${opportunityFields(client)} FROM Opportunity WHERE Id = ${soqlId(id)}`,
     RawOpportunity,
   );
   const row = rows[0];
-  return row === undefined ? undefined : toOpportunity(client, scope, row);
+  return row === undefined ? undefined : toOpportunity(client, call, row);
 }
 
 export async function getTask(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   id: string,
 ): Promise<Activity | undefined> {
-  const rows = await query(
-    client,
-    scope,
-    `SELECT ${TASK_FIELDS} FROM Task WHERE Id = ${soqlId(id)}`,
-    RawTask,
-  );
+  const rows = await query(client, call, `SELECT ${TASK_FIELDS} FROM Task WHERE Id = ${soqlId(id)}`, RawTask);
   const row = rows[0];
   return row === undefined ? undefined : toActivity(row);
 }
@@ -594,13 +620,13 @@ export async function getTask(
 /** Does a record of this id exist (any object with a query-able Id)? */
 export async function exists(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   object: string,
   id: string,
 ): Promise<boolean> {
   const rows = await query(
     client,
-    scope,
+    call,
     `SELECT Id FROM ${object} WHERE Id = ${soqlId(id)}`,
     z.object({ Id: z.string() }),
   );
@@ -610,16 +636,46 @@ export async function exists(
 /** The account a contact belongs to. */
 export async function accountOfContact(
   client: SalesforceClient,
-  scope: CallScope,
+  call: Call,
   id: string,
 ): Promise<string | undefined> {
   const rows = await query(
     client,
-    scope,
+    call,
     `SELECT AccountId FROM Contact WHERE Id = ${soqlId(id)}`,
     AccountIdRow,
   );
   return rows[0]?.AccountId ?? undefined;
+}
+
+const Describe = z.object({
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() })).nullish(),
+    }),
+  ),
+});
+
+/**
+ * The active stages of opportunities, from the describe of Opportunity, read once per process (as
+ * jsforce's describe$ did): stages change rarely, and a describe costs an API request. Empty when
+ * the describe names none, so that the caller checks nothing rather than refusing everything.
+ */
+export async function opportunityStages(client: SalesforceClient, call: Call): Promise<readonly string[]> {
+  const key = 'Opportunity.StageName';
+  const known = client.picklists.get(key);
+  if (known !== undefined) return known;
+  const answer = await read(client, call, 'sobjects.describe', () =>
+    client.conn.request('/sobjects/Opportunity/describe'),
+  );
+  const stages = (
+    Describe.safeParse(answer).data?.fields.find((field) => field.name === 'StageName')?.picklistValues ?? []
+  )
+    .filter((value) => value.active)
+    .map((value) => value.value);
+  if (stages.length > 0) client.picklists.set(key, stages);
+  return stages;
 }
 
 export { QueryResult };

@@ -16,5 +16,3 @@ export const accountResource = salesforce.resource({
     return { json: await loadAccountDetail(ctx.client, ctx, params.id) };
   },
 });
-
-export const resources = [accountResource] as const;

@@ -1,20 +1,21 @@
-import { cursorInput, limitInput, nextCursorOutput, ToolError } from '@switchboard/kit';
+import { cursorInput, limitInput, nextCursorOutput, normalizeDomain, ToolError } from '@switchboard/kit';
 import { z } from 'zod';
-import { errorCodeOf, sfCall } from './client.js';
+import { SalesforceHttpError } from './client.js';
 import { salesforce } from './connector.js';
 import {
   getOpportunity,
   getTask,
-  isDomain,
   listOpportunities,
   loadAccountDetail,
   MAX_PAGE,
-  normalizeDomain,
+  opportunityStages,
   QueryResult,
+  queryHeaders,
+  read,
   searchAccounts,
   searchContacts,
 } from './operations.js';
-import { decodeKeyset, decodeLocator, encodeKeyset, encodeLocator, fingerprint } from './paging.js';
+import { keysetCursor, locatorCursor } from './paging.js';
 import { AccountDetail, AccountMatch, Activity, Opportunity, SalesforceContact } from './schemas.js';
 import { isSalesforceId, KEY_PREFIX, MAX_QUERY_ROWS, prepareQuery, salesforceId, toId18 } from './soql.js';
 
@@ -50,7 +51,7 @@ export const searchAccountsTool = salesforce.tool({
         .toLowerCase()
         .max(253)
         .refine(
-          (value) => isDomain(normalizeDomain(value)),
+          (value) => normalizeDomain(value) !== undefined,
           'Pass a domain such as "example.com" or a website URL.',
         )
         .optional()
@@ -89,21 +90,19 @@ export const searchAccountsTool = salesforce.tool({
   },
   timeoutMs: 15_000,
   async handler(input, ctx) {
+    const domain = input.domain === undefined ? undefined : normalizeDomain(input.domain);
     const criteria = {
       ...(input.query === undefined ? {} : { name: input.query }),
-      ...(input.domain === undefined ? {} : { domain: normalizeDomain(input.domain) }),
+      ...(domain === undefined ? {} : { domain }),
       ...(input.email === undefined ? {} : { email: input.email }),
     };
-    const filters = fingerprint({ tool: 'search_accounts', ...criteria });
-    const keyset = decodeKeyset(input.cursor, filters);
+    const bound = { tool: 'search_accounts', ...criteria };
+    const keyset = keysetCursor.decode(input.cursor, bound);
     const page = await searchAccounts(ctx.client, ctx, criteria, {
       limit: input.limit,
       ...(keyset ? { after: keyset } : {}),
     });
-    return {
-      accounts: page.items,
-      nextCursor: page.next ? encodeKeyset(filters, page.next.v, page.next.id) : undefined,
-    };
+    return { accounts: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
   },
 });
 
@@ -184,16 +183,13 @@ export const searchContactsTool = salesforce.tool({
       ...(input.email === undefined ? {} : { email: input.email }),
       ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
     };
-    const fp = fingerprint({ tool: 'search_contacts', ...filters });
-    const keyset = decodeKeyset(input.cursor, fp);
+    const bound = { tool: 'search_contacts', ...filters };
+    const keyset = keysetCursor.decode(input.cursor, bound);
     const page = await searchContacts(ctx.client, ctx, filters, {
       limit: input.limit,
       ...(keyset ? { after: keyset } : {}),
     });
-    return {
-      contacts: page.items,
-      nextCursor: page.next ? encodeKeyset(fp, page.next.v, page.next.id) : undefined,
-    };
+    return { contacts: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
   },
 });
 
@@ -244,16 +240,13 @@ export const listOpportunitiesTool = salesforce.tool({
       ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
       ...(input.stage === undefined ? {} : { stage: input.stage }),
     };
-    const fp = fingerprint({ tool: 'list_opportunities', ...filters });
-    const keyset = decodeKeyset(input.cursor, fp);
+    const bound = { tool: 'list_opportunities', ...filters };
+    const keyset = keysetCursor.decode(input.cursor, bound);
     const page = await listOpportunities(ctx.client, ctx, filters, {
       limit: input.limit,
       ...(keyset ? { after: keyset } : {}),
     });
-    return {
-      opportunities: page.items,
-      nextCursor: page.next ? encodeKeyset(fp, page.next.v, page.next.id) : undefined,
-    };
+    return { opportunities: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
   },
 });
 
@@ -282,6 +275,25 @@ function stripAttributes(value: JsonValue): JsonValue {
 }
 
 const QueryRecords = QueryResult.extend({ records: z.array(z.record(z.string(), JsonValue)) });
+
+const SalesforceErrors = z.array(z.object({ errorCode: z.string(), message: z.string() }));
+
+/**
+ * The model wrote this SOQL, so Salesforce's diagnosis of it is what it needs to fix it: an invalid
+ * statement is reported with Salesforce's error code and its message for the statement, never a
+ * body or a credential.
+ */
+function withDiagnosis(error: unknown): unknown {
+  if (!(error instanceof ToolError) || error.code !== 'invalid_input') return error;
+  if (!(error.cause instanceof SalesforceHttpError)) return error;
+  const first = SalesforceErrors.safeParse(error.cause.body).data?.[0];
+  if (first === undefined || first.errorCode === 'INVALID_QUERY_LOCATOR') return error;
+  return new ToolError(
+    'invalid_input',
+    `Salesforce rejected the query (${first.errorCode}): ${first.message.slice(0, 300)}`,
+    { cause: error.cause },
+  );
+}
 
 export const queryTool = salesforce.tool({
   name: 'query',
@@ -318,43 +330,46 @@ export const queryTool = salesforce.tool({
   async handler(input, ctx) {
     const writeTools = `${ctx.instance.toolName('log_activity')} or ${ctx.instance.toolName('update_opportunity_stage')}`;
     const prepared = prepareQuery(input.soql, writeTools);
-    const fp = fingerprint({ tool: 'query', soql: prepared.soql });
-    const headers = { 'Sforce-Query-Options': `batchSize=${ctx.config.queryBatchSize}` };
-    const { conn } = ctx.client;
+    const bound = { tool: 'query', soql: prepared.soql };
+    const locator = locatorCursor.decode(input.cursor, bound);
+    const { client } = ctx;
+    const headers = queryHeaders(client);
     let raw: unknown;
     try {
-      raw = await sfCall(ctx.client, ctx, () =>
-        input.cursor === undefined
-          ? conn.query(prepared.soql, { autoFetch: false, headers })
-          : conn.request({ method: 'GET', url: `/query/${decodeLocator(input.cursor, fp)}`, headers }),
+      raw = await read(
+        client,
+        ctx,
+        locator === undefined ? 'query' : 'query.more',
+        () =>
+          client.conn.request({
+            method: 'GET',
+            url:
+              locator === undefined ? `/query?q=${encodeURIComponent(prepared.soql)}` : `/query/${locator}`,
+            headers,
+          }),
+        {
+          rules: [
+            {
+              code: 'INVALID_QUERY_LOCATOR',
+              means: 'invalid_input',
+              message:
+                'The cursor has expired (Salesforce keeps query cursors for 15 minutes). Run the query again without cursor.',
+            },
+          ],
+        },
       );
     } catch (error) {
-      const code = error instanceof ToolError ? errorCodeOf(error.cause) : undefined;
-      if (error instanceof ToolError && error.code === 'invalid_input' && code !== undefined) {
-        // The model wrote this SOQL: Salesforce's own diagnosis is what it needs to fix it. The
-        // message is Salesforce's error text for the statement, never a body or credential.
-        const detail = error.cause instanceof Error ? error.cause.message.slice(0, 300) : '';
-        throw new ToolError(
-          'invalid_input',
-          code === 'INVALID_QUERY_LOCATOR'
-            ? 'The cursor has expired (Salesforce keeps query cursors for 15 minutes). Run the query again without cursor.'
-            : `Salesforce rejected the query (${code}): ${detail}`,
-          { cause: error.cause },
-        );
-      }
-      throw error;
+      throw withDiagnosis(error);
     }
     const parsed = QueryRecords.safeParse(raw);
     if (!parsed.success) {
       throw new ToolError(
         'internal',
         'Salesforce returned the query result in an unexpected shape. The error was logged.',
-        {
-          cause: parsed.error,
-        },
+        { cause: parsed.error },
       );
     }
-    const locator = parsed.data.nextRecordsUrl?.split('/').pop();
+    const next = parsed.data.done ? undefined : parsed.data.nextRecordsUrl?.split('/').pop();
     return {
       records: parsed.data.records.map((record) => {
         const stripped = stripAttributes(record);
@@ -363,7 +378,7 @@ export const queryTool = salesforce.tool({
       totalSize: parsed.data.totalSize,
       limit: prepared.limit,
       limitCapped: prepared.capped,
-      nextCursor: !parsed.data.done && locator ? encodeLocator(fp, locator) : undefined,
+      nextCursor: locatorCursor.encode(bound, next),
     };
   },
 });
@@ -441,22 +456,25 @@ export const logActivityTool = salesforce.tool({
       ...(isContact ? { WhoId: input.recordId } : { WhatId: input.recordId }),
       ...(input.contactId === undefined ? {} : { WhoId: input.contactId }),
     };
-    let saved: unknown;
-    try {
-      saved = await sfCall(ctx.client, ctx, () => ctx.client.conn.sobject('Task').create(task));
-    } catch (error) {
-      if (error instanceof ToolError && errorCodeOf(error.cause) === 'INVALID_CROSS_REFERENCE_KEY') {
-        const ids = [input.recordId, input.contactId].filter((id) => id !== undefined).join(' or ');
-        throw new ToolError(
-          'not_found',
-          `No Salesforce record with id ${ids}. Find the account with ${ctx.instance.toolName('search_accounts')}, ` +
-            `the contact with ${ctx.instance.toolName('search_contacts')} or the opportunity with ` +
-            `${ctx.instance.toolName('list_opportunities')}.`,
-          { cause: error.cause },
-        );
-      }
-      throw error;
-    }
+    const ids = [input.recordId, input.contactId].filter((id) => id !== undefined).join(' or ');
+    // Not repeated: Salesforce may have created the task before a failure reached the connector.
+    const saved = await ctx.upstream.run(
+      'sobjects.create',
+      () => ctx.client.conn.sobject('Task').create(task),
+      {
+        retry: false,
+        rules: [
+          {
+            code: 'INVALID_CROSS_REFERENCE_KEY',
+            means: 'not_found',
+            message:
+              `No Salesforce record with id ${ids}. Find the account with ${ctx.instance.toolName('search_accounts')}, ` +
+              `the contact with ${ctx.instance.toolName('search_contacts')} or the opportunity with ` +
+              `${ctx.instance.toolName('list_opportunities')}.`,
+          },
+        ],
+      },
+    );
     const result = SaveResult.safeParse(saved);
     if (!result.success || !result.data.success) {
       throw new ToolError('internal', 'Salesforce did not confirm the new task. The error was logged.', {
@@ -475,15 +493,6 @@ export const logActivityTool = salesforce.tool({
 });
 
 // ---------------------------------------------------------------------------------------------
-
-const Describe = z.object({
-  fields: z.array(
-    z.object({
-      name: z.string(),
-      picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() })).nullish(),
-    }),
-  ),
-});
 
 export const updateOpportunityStageTool = salesforce.tool({
   name: 'update_opportunity_stage',
@@ -521,9 +530,9 @@ export const updateOpportunityStageTool = salesforce.tool({
   timeoutMs: 15_000,
   async handler(input, ctx) {
     const { client } = ctx;
-    const [before, describe] = await Promise.all([
+    const [before, stages] = await Promise.all([
       getOpportunity(client, ctx, input.opportunityId),
-      sfCall(client, ctx, () => client.conn.describe$('Opportunity')),
+      opportunityStages(client, ctx),
     ]);
     if (before === undefined) {
       throw new ToolError(
@@ -531,44 +540,27 @@ export const updateOpportunityStageTool = salesforce.tool({
         `No Salesforce opportunity with id ${input.opportunityId}. Find it with ${ctx.instance.toolName('list_opportunities')}.`,
       );
     }
-    const stages = (
-      Describe.safeParse(describe).data?.fields.find((field) => field.name === 'StageName')?.picklistValues ??
-      []
-    )
-      .filter((value) => value.active)
-      .map((value) => value.value);
     if (stages.length > 0 && !stages.includes(input.stage)) {
       throw new ToolError(
         'invalid_input',
         `"${input.stage}" is not an opportunity stage here. Use one of: ${stages.join(', ')}.`,
       );
     }
-    await sfCall(client, ctx, () =>
-      client.conn.sobject('Opportunity').update({
-        Id: input.opportunityId,
-        StageName: input.stage,
-        ...(input.closeDate === undefined ? {} : { CloseDate: input.closeDate }),
-      }),
+    const gone = `Opportunity ${input.opportunityId} disappeared during the update (deleted meanwhile?).`;
+    await ctx.upstream.run(
+      'sobjects.update',
+      () =>
+        client.conn.sobject('Opportunity').update({
+          Id: input.opportunityId,
+          StageName: input.stage,
+          ...(input.closeDate === undefined ? {} : { CloseDate: input.closeDate }),
+        }),
+      { notFound: gone, rules: [{ code: 'ENTITY_IS_DELETED', means: 'not_found', message: gone }] },
     );
     const after = await getOpportunity(client, ctx, input.opportunityId);
     if (after === undefined) {
-      throw new ToolError(
-        'not_found',
-        `Opportunity ${input.opportunityId} disappeared during the update (deleted meanwhile?).`,
-      );
+      throw new ToolError('not_found', gone);
     }
     return { opportunity: after, previousStage: before.stage };
   },
 });
-
-export const tools = [
-  searchAccountsTool,
-  getAccountTool,
-  searchContactsTool,
-  listOpportunitiesTool,
-  queryTool,
-  logActivityTool,
-  updateOpportunityStageTool,
-] as const;
-
-export { MAX_PAGE };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { jsonSchema, undescribed } from '@switchboard/kit/testing';
+import { connectorContract, contractProblems } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
 import { MAX_PAGE, MAX_QUERY_ROWS, SalesforceConfig, salesforceConnector } from '../src/index.js';
 
@@ -8,42 +8,12 @@ import { MAX_PAGE, MAX_QUERY_ROWS, SalesforceConfig, salesforceConnector } from 
 const WRITES = new Set(['log_activity', 'update_opportunity_stage']);
 
 describe('tool contract', () => {
-  it('matches the snapshot of names, descriptions, schemas, scopes, annotations and cache policies', () => {
-    const tools = salesforceConnector.tools.map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      scopes: tool.scopes,
-      annotations: tool.annotations,
-      cache: tool.cache && {
-        ttlSeconds: tool.cache.ttlSeconds,
-        scope: tool.cache.scope,
-        negativeTtlSeconds: tool.cache.negativeTtlSeconds,
-      },
-      invalidates: tool.invalidates !== undefined,
-      timeoutMs: tool.timeoutMs,
-      input: jsonSchema(tool.input, 'input'),
-      output: jsonSchema(tool.output, 'output'),
-    }));
-    const resources = salesforceConnector.resources.map((resource) => ({
-      name: resource.name,
-      uriTemplate: resource.uriTemplate,
-      scopes: resource.scopes,
-      description: resource.description,
-    }));
-    expect({ tools, resources }).toMatchSnapshot();
+  it('matches the snapshot of the listings, scopes and cache policies', () => {
+    expect(connectorContract(salesforceConnector)).toMatchSnapshot();
   });
 
-  it('describes every input field and every top-level output field', () => {
-    for (const tool of salesforceConnector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
-      const output = jsonSchema(tool.output, 'output');
-      const topLevel = Object.entries(output.properties ?? {}).filter(
-        ([, node]) => node.description === undefined,
-      );
-      expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
-    }
-    expect(undescribed(jsonSchema(SalesforceConfig, 'input'), 'config')).toEqual([]);
+  it('keeps the contract rules of every connector', () => {
+    expect(contractProblems(salesforceConnector)).toEqual([]);
   });
 
   it('annotates reads and writes truthfully, scopes them, and keeps exposed names short', () => {
@@ -68,14 +38,6 @@ describe('tool contract', () => {
       }
     }
     for (const resource of salesforceConnector.resources) expect(resource.scopes).toEqual(['crm:read']);
-  });
-
-  it('names only sibling tools in {tool:...} references', () => {
-    const names = new Set(salesforceConnector.tools.map((tool) => tool.name));
-    for (const tool of salesforceConnector.tools) {
-      for (const match of tool.description.matchAll(/\{tool:([a-z_]+)\}/g))
-        expect(names.has(match[1] ?? ''), match[0]).toBe(true);
-    }
   });
 });
 

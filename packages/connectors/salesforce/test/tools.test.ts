@@ -1,3 +1,4 @@
+import { callTool, must, testCallOptions, toolError } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,21 +8,18 @@ import {
   listOpportunitiesTool,
   logActivityTool,
   queryTool,
+  salesforce,
   searchAccountsTool,
   searchContactsTool,
   updateOpportunityStageTool,
 } from '../src/index.js';
-import { callTool, type Harness, instance, startHarness, toolError } from './harness.js';
+import { type Harness, instance, startHarness } from './harness.js';
 
 /** Every tool through jsforce against the sandbox; expected values come from the dataset. */
 
 const dataset = demoDataset();
 const sf = dataset.salesforce;
-const accountOf = (key: string) => {
-  const id = findCustomer(dataset, key).presence.salesforce?.accountId;
-  if (id === undefined) throw new Error(`${key} is not in Salesforce`);
-  return id;
-};
+const accountOf = (key: string) => must(findCustomer(dataset, key).presence.salesforce?.accountId, key);
 const helix = accountOf(HERO.everywhere);
 const UNKNOWN_ACCOUNT = '001000000000000AAA';
 
@@ -41,11 +39,15 @@ describe('search_accounts', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await callTool(h, searchAccountsTool, {
-        query: 'ER',
-        limit: 3,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await callTool(
+        searchAccountsTool,
+        {
+          query: 'ER',
+          limit: 3,
+          ...(cursor ? { cursor } : {}),
+        },
+        h.ctx(),
+      );
       expect(page.accounts.length).toBeLessThanOrEqual(3);
       seen.push(...page.accounts.map((account) => account.source.id));
       for (const account of page.accounts) expect(account.matchedBy).toBe('name');
@@ -60,15 +62,27 @@ describe('search_accounts', () => {
   });
 
   it('finds an account by a contact email, by domain, and labels the strongest match', async () => {
-    const byEmail = await callTool(h, searchAccountsTool, { email: HERO_EMAILS.everywhere.toUpperCase() });
+    const byEmail = await callTool(
+      searchAccountsTool,
+      { email: HERO_EMAILS.everywhere.toUpperCase() },
+      h.ctx(),
+    );
     expect(byEmail.accounts.map((a) => [a.source.id, a.matchedBy])).toEqual([[helix, 'email']]);
-    const byDomain = await callTool(h, searchAccountsTool, {
-      domain: 'https://www.helix-robotics.com/about',
-    });
+    const byDomain = await callTool(
+      searchAccountsTool,
+      {
+        domain: 'https://www.helix-robotics.com/about',
+      },
+      h.ctx(),
+    );
     expect(byDomain.accounts).toMatchObject([
       { source: { id: helix }, matchedBy: 'domain', domain: 'helix-robotics.com' },
     ]);
-    const both = await callTool(h, searchAccountsTool, { email: HERO_EMAILS.everywhere, query: 'Helix' });
+    const both = await callTool(
+      searchAccountsTool,
+      { email: HERO_EMAILS.everywhere, query: 'Helix' },
+      h.ctx(),
+    );
     expect(both.accounts).toMatchObject([
       { source: { id: helix, system: 'salesforce', instance: 'salesforce' }, matchedBy: 'email' },
     ]);
@@ -83,26 +97,29 @@ describe('search_accounts', () => {
 
   it('resolves a free-mail contact by exact email but never by the free-mail domain', async () => {
     const moreau = findCustomer(dataset, HERO.freeMail).presence.salesforce?.accountId;
-    const byEmail = await callTool(h, searchAccountsTool, { email: HERO_EMAILS.freeMail });
+    const byEmail = await callTool(searchAccountsTool, { email: HERO_EMAILS.freeMail }, h.ctx());
     expect(byEmail.accounts.map((a) => a.source.id)).toEqual(moreau ? [moreau] : []);
-    const byDomain = await callTool(h, searchAccountsTool, { domain: 'gmail.com' });
+    const byDomain = await callTool(searchAccountsTool, { domain: 'gmail.com' }, h.ctx());
     expect(byDomain.accounts).toEqual([]);
   });
 
   it('treats quotes, backslashes and wildcards in the search text as text (no SOQL injection)', async () => {
     for (const query of ["x' OR Name LIKE '%", '%%', '__', "\\' OR Id != null OR Name = \\'", 'Helix\\']) {
-      const page = await callTool(h, searchAccountsTool, { query });
+      const page = await callTool(searchAccountsTool, { query }, h.ctx());
       expect(page.accounts, query).toEqual([]);
     }
   });
 
   it('refuses a cursor issued for other filters and a forged cursor with invalid_input', async () => {
-    const first = await callTool(h, searchAccountsTool, { query: 'en', limit: 2 });
+    const first = await callTool(searchAccountsTool, { query: 'en', limit: 2 }, h.ctx());
     expect(first.nextCursor).toBeDefined();
-    const other = await toolError(callTool(h, searchAccountsTool, { query: 'ro', cursor: first.nextCursor }));
+    const other = await toolError(
+      callTool(searchAccountsTool, { query: 'ro', cursor: first.nextCursor }, h.ctx()),
+    );
     expect(other.code).toBe('invalid_input');
+    expect(other.message).toContain('issued for different input');
     const forged = await toolError(
-      callTool(h, searchAccountsTool, { query: 'en', cursor: 'bm90LWEtY3Vyc29y' }),
+      callTool(searchAccountsTool, { query: 'en', cursor: 'bm90LWEtY3Vyc29y' }, h.ctx()),
     );
     expect(forged.code).toBe('invalid_input');
   });
@@ -110,7 +127,7 @@ describe('search_accounts', () => {
 
 describe('get_account', () => {
   it('includes the contacts and only the open opportunities of the account', async () => {
-    const detail = await callTool(h, getAccountTool, { id: helix.slice(0, 15) });
+    const detail = await callTool(getAccountTool, { id: helix.slice(0, 15) }, h.ctx());
     expect(detail.account.source.id).toBe(helix);
     const contacts = sf.contacts.filter((c) => c.accountId === helix);
     expect(detail.contacts.map((c) => c.email).sort()).toEqual(contacts.map((c) => c.email).sort());
@@ -125,7 +142,7 @@ describe('get_account', () => {
   });
 
   it('answers an unknown id with not_found naming the id and the search tool', async () => {
-    const error = await toolError(callTool(h, getAccountTool, { id: UNKNOWN_ACCOUNT }));
+    const error = await toolError(callTool(getAccountTool, { id: UNKNOWN_ACCOUNT }, h.ctx()));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain(UNKNOWN_ACCOUNT);
     expect(error.message).toContain('salesforce__search_accounts');
@@ -141,7 +158,7 @@ describe('get_account', () => {
 
   it('serves the accounts/{id} resource with the same data', async () => {
     const content = await accountResource.read(accountResource.params.parse({ id: helix }), h.ctx());
-    expect(content.json).toEqual(await callTool(h, getAccountTool, { id: helix }));
+    expect(content.json).toEqual(await callTool(getAccountTool, { id: helix }, h.ctx()));
   });
 });
 
@@ -152,11 +169,15 @@ describe('search_contacts and list_opportunities', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await callTool(h, searchContactsTool, {
-        accountId: lumen,
-        limit: 1,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await callTool(
+        searchContactsTool,
+        {
+          accountId: lumen,
+          limit: 1,
+          ...(cursor ? { cursor } : {}),
+        },
+        h.ctx(),
+      );
       seen.push(...page.contacts.map((c) => c.source.id));
       cursor = page.nextCursor;
     } while (cursor !== undefined);
@@ -164,11 +185,11 @@ describe('search_contacts and list_opportunities', () => {
   });
 
   it('finds a contact by exact email and by part of the name', async () => {
-    const byEmail = await callTool(h, searchContactsTool, { email: HERO_EMAILS.crmConflict });
+    const byEmail = await callTool(searchContactsTool, { email: HERO_EMAILS.crmConflict }, h.ctx());
     expect(byEmail.contacts).toMatchObject([
       { email: HERO_EMAILS.crmConflict, accountId: accountOf(HERO.crmConflict) },
     ]);
-    const byName = await callTool(h, searchContactsTool, { query: 'lindqvist' });
+    const byName = await callTool(searchContactsTool, { query: 'lindqvist' }, h.ctx());
     expect(byName.contacts.map((c) => c.email)).toContain(HERO_EMAILS.everywhere);
   });
 
@@ -178,7 +199,11 @@ describe('search_contacts and list_opportunities', () => {
     const dates: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await callTool(h, listOpportunitiesTool, { limit: 7, ...(cursor ? { cursor } : {}) });
+      const page = await callTool(
+        listOpportunitiesTool,
+        { limit: 7, ...(cursor ? { cursor } : {}) },
+        h.ctx(),
+      );
       seen.push(...page.opportunities.map((o) => o.source.id));
       dates.push(...page.opportunities.map((o) => o.closeDate ?? ''));
       cursor = page.nextCursor;
@@ -189,15 +214,19 @@ describe('search_contacts and list_opportunities', () => {
   });
 
   it('filters by account, status and stage', async () => {
-    const all = await callTool(h, listOpportunitiesTool, { accountId: helix, status: 'all' });
+    const all = await callTool(listOpportunitiesTool, { accountId: helix, status: 'all' }, h.ctx());
     expect(all.opportunities).toHaveLength(sf.opportunities.filter((o) => o.accountId === helix).length);
-    const won = await callTool(h, listOpportunitiesTool, { accountId: helix, status: 'won' });
+    const won = await callTool(listOpportunitiesTool, { accountId: helix, status: 'won' }, h.ctx());
     expect(won.opportunities.every((o) => o.isWon === true)).toBe(true);
-    const stage = await callTool(h, listOpportunitiesTool, {
-      status: 'all',
-      stage: 'Closed Lost',
-      limit: 100,
-    });
+    const stage = await callTool(
+      listOpportunitiesTool,
+      {
+        status: 'all',
+        stage: 'Closed Lost',
+        limit: 100,
+      },
+      h.ctx(),
+    );
     expect(stage.opportunities.length).toBe(
       sf.opportunities.filter((o) => o.stageName === 'Closed Lost').length,
     );
@@ -207,12 +236,16 @@ describe('search_contacts and list_opportunities', () => {
 describe('writes', () => {
   it('log_activity creates a task that get_account shows next', async () => {
     const maya = sf.contacts.find((c) => c.email === HERO_EMAILS.everywhere);
-    const logged = await callTool(h, logActivityTool, {
-      recordId: helix,
-      contactId: maya?.id,
-      subject: "Call: line 4 'go-live' plan",
-      description: 'Agreed on a pilot in June.',
-    });
+    const logged = await callTool(
+      logActivityTool,
+      {
+        recordId: helix,
+        contactId: maya?.id,
+        subject: "Call: line 4 'go-live' plan",
+        description: 'Agreed on a pilot in June.',
+      },
+      h.ctx(),
+    );
     expect(logged.activity).toMatchObject({
       relatedToId: helix,
       contactId: maya?.id,
@@ -220,7 +253,7 @@ describe('writes', () => {
       status: 'Completed',
       type: 'Call',
     });
-    const detail = await callTool(h, getAccountTool, { id: helix });
+    const detail = await callTool(getAccountTool, { id: helix }, h.ctx());
     expect(detail.recentActivities[0]).toEqual(logged.activity);
     const invalidated = logActivityTool.invalidates?.(
       logActivityTool.input.parse({ recordId: helix, subject: 'x' }),
@@ -231,14 +264,18 @@ describe('writes', () => {
 
   it('log_activity on a contact derives the account; an unknown record is not_found', async () => {
     const maya = sf.contacts.find((c) => c.email === HERO_EMAILS.everywhere);
-    const logged = await callTool(h, logActivityTool, {
-      recordId: maya?.id ?? '',
-      subject: 'Email sent',
-      type: 'Email',
-    });
+    const logged = await callTool(
+      logActivityTool,
+      {
+        recordId: maya?.id ?? '',
+        subject: 'Email sent',
+        type: 'Email',
+      },
+      h.ctx(),
+    );
     expect(logged.activity).toMatchObject({ contactId: maya?.id, accountId: helix });
     const unknown = '006000000000000AAA';
-    const error = await toolError(callTool(h, logActivityTool, { recordId: unknown, subject: 'x' }));
+    const error = await toolError(callTool(logActivityTool, { recordId: unknown, subject: 'x' }, h.ctx()));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain(unknown);
     expect(error.message).toContain('salesforce__list_opportunities');
@@ -247,10 +284,14 @@ describe('writes', () => {
   it('update_opportunity_stage moves a deal, the next read sees it, and a repeat changes nothing', async () => {
     const open = sf.opportunities.find((o) => o.accountId === helix && !o.isClosed);
     if (open === undefined) throw new Error('no open opportunity');
-    const result = await callTool(h, updateOpportunityStageTool, {
-      opportunityId: open.id,
-      stage: 'Closed Won',
-    });
+    const result = await callTool(
+      updateOpportunityStageTool,
+      {
+        opportunityId: open.id,
+        stage: 'Closed Won',
+      },
+      h.ctx(),
+    );
     expect(result.previousStage).toBe(open.stageName);
     expect(result.opportunity).toMatchObject({
       stage: 'Closed Won',
@@ -258,14 +299,18 @@ describe('writes', () => {
       isWon: true,
       probability: 100,
     });
-    const detail = await callTool(h, getAccountTool, { id: helix });
+    const detail = await callTool(getAccountTool, { id: helix }, h.ctx());
     expect(detail.openOpportunities.map((o) => o.source.id)).not.toContain(open.id);
-    const won = await callTool(h, listOpportunitiesTool, { accountId: helix, status: 'won' });
+    const won = await callTool(listOpportunitiesTool, { accountId: helix, status: 'won' }, h.ctx());
     expect(won.opportunities.map((o) => o.source.id)).toContain(open.id);
-    const again = await callTool(h, updateOpportunityStageTool, {
-      opportunityId: open.id,
-      stage: 'Closed Won',
-    });
+    const again = await callTool(
+      updateOpportunityStageTool,
+      {
+        opportunityId: open.id,
+        stage: 'Closed Won',
+      },
+      h.ctx(),
+    );
     expect(again).toMatchObject({ previousStage: 'Closed Won', opportunity: { stage: 'Closed Won' } });
     expect(
       h.sandbox.server.requestsTo('/services/data/v62.0/sobjects/Opportunity/', 'PATCH').at(-1)?.status,
@@ -275,12 +320,16 @@ describe('writes', () => {
   it('update_opportunity_stage refuses an unknown stage listing the valid ones, and an unknown id', async () => {
     const open = sf.opportunities.find((o) => !o.isClosed && o.accountId !== helix);
     const stage = await toolError(
-      callTool(h, updateOpportunityStageTool, { opportunityId: open?.id ?? '', stage: 'Won-ish' }),
+      callTool(updateOpportunityStageTool, { opportunityId: open?.id ?? '', stage: 'Won-ish' }, h.ctx()),
     );
     expect(stage.code).toBe('invalid_input');
     expect(stage.message).toContain('Negotiation/Review');
     const unknown = await toolError(
-      callTool(h, updateOpportunityStageTool, { opportunityId: '006000000000000AAA', stage: 'Closed Won' }),
+      callTool(
+        updateOpportunityStageTool,
+        { opportunityId: '006000000000000AAA', stage: 'Closed Won' },
+        h.ctx(),
+      ),
     );
     expect(unknown.code).toBe('not_found');
     expect(unknown.message).toContain('006000000000000AAA');
@@ -292,13 +341,13 @@ describe('query', () => {
   it('runs a SELECT with relationship fields and walks its pages with the cursor (batchSize 5)', async () => {
     const soql = `SELECT Id, Name, Account.Name FROM Contact WHERE AccountId = '${helix}' ORDER BY Name`;
     const expected = sf.contacts.filter((c) => c.accountId === helix);
-    const first = await callTool(h, queryTool, { soql });
+    const first = await callTool(queryTool, { soql }, h.ctx());
     expect(first.limitCapped).toBe(true);
     expect(first.totalSize).toBe(expected.length);
     const rows = [...first.records];
     let cursor = first.nextCursor;
     while (cursor !== undefined) {
-      const next = await callTool(h, queryTool, { soql, cursor });
+      const next = await callTool(queryTool, { soql, cursor }, h.ctx());
       rows.push(...next.records);
       cursor = next.nextCursor;
     }
@@ -315,13 +364,13 @@ describe('query', () => {
   });
 
   it('caps LIMIT at 200', async () => {
-    const result = await callTool(h, queryTool, { soql: 'SELECT Id FROM Contact LIMIT 5000' });
+    const result = await callTool(queryTool, { soql: 'SELECT Id FROM Contact LIMIT 5000' }, h.ctx());
     expect(result).toMatchObject({
       limit: 200,
       limitCapped: true,
       totalSize: Math.min(200, sf.contacts.length),
     });
-    const small = await callTool(h, queryTool, { soql: 'SELECT Id FROM Contact LIMIT 3' });
+    const small = await callTool(queryTool, { soql: 'SELECT Id FROM Contact LIMIT 3' }, h.ctx());
     expect(small).toMatchObject({ limit: 3, limitCapped: false, totalSize: 3 });
     const sent = h.sandbox.server
       .requestsTo('/services/data/v62.0/query')
@@ -340,29 +389,31 @@ describe('query', () => {
       'describe Account please',
       "INSERT INTO Task (Subject) VALUES ('x')",
     ]) {
-      const error = await toolError(callTool(h, queryTool, { soql }));
+      const error = await toolError(callTool(queryTool, { soql }, h.ctx()));
       expect(error.code, soql).toBe('invalid_input');
     }
     expect(h.sandbox.server.requests.length).toBe(before);
     // A semicolon inside a string literal is data, not a second statement.
-    const literal = await callTool(h, queryTool, { soql: "SELECT Id FROM Account WHERE Name = 'a;b'" });
+    const literal = await callTool(queryTool, { soql: "SELECT Id FROM Account WHERE Name = 'a;b'" }, h.ctx());
     expect(literal.records).toEqual([]);
   });
 
   it("passes Salesforce's diagnosis of unsupported or wrong SOQL back as invalid_input", async () => {
     const group = await toolError(
-      callTool(h, queryTool, { soql: 'SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry' }),
+      callTool(queryTool, { soql: 'SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry' }, h.ctx()),
     );
     expect(group.code).toBe('invalid_input');
     expect(group.message).toContain('MALFORMED_QUERY');
-    const field = await toolError(callTool(h, queryTool, { soql: 'SELECT Id, Secret__c FROM Account' }));
+    const field = await toolError(
+      callTool(queryTool, { soql: 'SELECT Id, Secret__c FROM Account' }, h.ctx()),
+    );
     expect(field.message).toContain('INVALID_FIELD');
   });
 });
 
 describe('CRM capability', () => {
   const crm = () => crmAdapter(h.client, instance);
-  const options = () => ({ signal: AbortSignal.timeout(10_000) });
+  const options = () => testCallOptions(salesforce.spec, h.config);
 
   it('finds accounts by id, external id, email, domain and name, reporting how', async () => {
     expect((await crm().findAccounts({ id: helix }, options()))[0]).toMatchObject({ matchedBy: 'id' });
@@ -382,6 +433,13 @@ describe('CRM capability', () => {
       [],
     );
     expect(await crm().findAccounts({ domain: 'fjordoutdoor.no' }, options())).toEqual([]);
+  });
+
+  it("treats a lookup's own free-mail domains as identifying no company", async () => {
+    const lookup = { domain: 'helix-robotics.com', freeMailDomains: ['helix-robotics.com'] };
+    expect(await crm().findAccounts(lookup, options())).toEqual([]);
+    const free = await crm().findAccounts({ domain: 'gmail.com', name: 'brightwater' }, options());
+    expect(free.map((match) => match.matchedBy)).toEqual(['name']);
   });
 
   it('returns the account detail in the common models, and not_found for an unknown id', async () => {

@@ -1,4 +1,4 @@
-import type { CustomerLookup, InstanceInfo, MatchMethod, SupportCapability } from '@switchboard/kit';
+import type { InstanceInfo, MatchMethod, SupportCapability, Upstream } from '@switchboard/kit';
 import { type Conversation, isToolError } from '@switchboard/kit';
 import type { SlackClient, WireChannel } from './client.js';
 import {
@@ -33,25 +33,6 @@ const MENTION_LOOKBACK_DAYS = 90;
 const SCAN_PAGES = 2;
 const AUTHOR_LOOKUPS = 10;
 
-const FREE_MAIL = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'outlook.com',
-  'hotmail.com',
-  'live.com',
-  'yahoo.com',
-  'icloud.com',
-  'me.com',
-  'aol.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'proton.me',
-  'protonmail.com',
-  'mail.com',
-  'yandex.ru',
-]);
-
 const LEGAL_FORM =
   /[\s,]+(gmbh & co\.? kg|gmbh|ag|se|kg|sas|sarl|s\.?a\.?|b\.?v\.?|n\.?v\.?|ltd\.?|plc|ab|asa|as|oy|aps|sp\. z o\.o\.|s\.l\.|s\.r\.l\.|s\.p\.a\.|llc|inc\.?|corp\.?|co\.?)$/i;
 
@@ -65,21 +46,6 @@ export function withoutLegalForm(name: string): string {
 }
 
 const compact = (value: string) => value.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/** A bare domain from a domain, URL or email; undefined for free-mail and junk. */
-export function lookupDomain(lookup: CustomerLookup): string | undefined {
-  const raw = lookup.domain ?? lookup.email?.split('@')[1];
-  if (raw === undefined) return undefined;
-  const domain = raw
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/^www\./, '')
-    .split(/[/?#]/)[0];
-  if (domain === undefined || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain) || FREE_MAIL.has(domain))
-    return undefined;
-  return domain;
-}
 
 function findSharedChannel(
   client: SlackClient,
@@ -124,18 +90,19 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
   });
 
   async function mentionsBySearch(
+    upstream: Upstream,
     terms: Array<[MatchMethod, string]>,
     limit: number,
-    signal: AbortSignal,
   ): Promise<Found[]> {
     const found: Found[] = [];
     for (const [method, term] of terms) {
       const answer = await slackCall(
+        upstream,
         client,
         'search.messages',
         { query: `"${term.replace(/"/g, '')}"`, sort: 'timestamp', sort_dir: 'desc', count: limit, page: 1 },
         SearchAnswer,
-        { signal, token: 'user' },
+        { token: 'user' },
       );
       for (const match of answer.messages.matches) {
         found.push({
@@ -154,9 +121,9 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
   }
 
   async function mentionsByScan(
+    upstream: Upstream,
     terms: Array<[MatchMethod, string]>,
     directory: Map<string, WireChannel>,
-    signal: AbortSignal,
   ): Promise<Found[]> {
     const found: Found[] = [];
     const oldest = isoToTs(new Date(Date.now() - MENTION_LOOKBACK_DAYS * 86_400_000).toISOString());
@@ -170,11 +137,11 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
       let cursor: string | undefined;
       for (let page = 0; page < SCAN_PAGES; page += 1) {
         const answer = await slackCall(
+          upstream,
           client,
           'conversations.history',
           { channel: channel.id, oldest, limit: 100, cursor },
           ConversationsHistory,
-          { signal },
         );
         for (const message of answer.messages) {
           const text = message.text.toLowerCase();
@@ -197,7 +164,7 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
   }
 
   /** Real names of up to AUTHOR_LOOKUPS authors; failures fall back to the user id. */
-  async function authorNames(found: Found[], signal: AbortSignal): Promise<Map<string, string>> {
+  async function authorNames(upstream: Upstream, found: Found[]): Promise<Map<string, string>> {
     const ids = [...new Set(found.flatMap((f) => (f.userId === undefined ? [] : [f.userId])))].slice(
       0,
       AUTHOR_LOOKUPS,
@@ -206,9 +173,9 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
     await Promise.all(
       ids.map(async (id) => {
         try {
-          const { user } = await slackCall(client, 'users.info', { user: id }, UserAnswer, {
-            signal,
-            retries: 0,
+          // Best effort: a rate-limited lookup falls back to the user id instead of waiting.
+          const { user } = await slackCall(upstream, client, 'users.info', { user: id }, UserAnswer, {
+            retry: false,
           });
           names.set(id, user.real_name ?? user.profile?.real_name ?? user.name);
         } catch (error) {
@@ -224,22 +191,23 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
       return { tickets: [], matchedBy: null };
     },
 
-    async recentConversations(lookup, { signal, limit }) {
-      const domain = lookupDomain(lookup);
+    async recentConversations(lookup, { limit, upstream, identity }) {
+      const rules = identity.with(lookup.freeMailDomains);
+      const domain = rules.companyDomain(lookup.domain ?? lookup.email ?? '');
       const name = lookup.name === undefined ? undefined : withoutLegalForm(lookup.name);
       const coreName = name !== undefined && name.length >= 3 ? name : undefined;
       if (domain === undefined && coreName === undefined) return { conversations: [], matchedBy: null };
 
-      const directory = await channelDirectory(client, signal);
+      const directory = await channelDirectory(upstream, client);
       const shared = findSharedChannel(client, directory.values(), domain, coreName);
       const found: Found[] = [];
       if (shared !== undefined) {
         const answer = await slackCall(
+          upstream,
           client,
           'conversations.history',
           { channel: shared.channel.id, limit: Math.min(Math.max(limit, 1), 100) },
           ConversationsHistory,
-          { signal },
         );
         for (const message of answer.messages) {
           found.push({
@@ -258,8 +226,8 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
       if (coreName !== undefined) terms.push(['name', coreName]);
       const mentions =
         client.config.userToken !== undefined
-          ? await mentionsBySearch(terms, limit, signal)
-          : await mentionsByScan(terms, directory, signal);
+          ? await mentionsBySearch(upstream, terms, limit)
+          : await mentionsByScan(upstream, terms, directory);
       const seen = new Set(found.map((f) => `${f.channelId}:${f.ts}`));
       for (const mention of mentions) {
         const key = `${mention.channelId}:${mention.ts}`;
@@ -269,7 +237,7 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
       }
 
       const newest = found.sort((a, b) => Number(b.ts) - Number(a.ts)).slice(0, limit);
-      const names = await authorNames(newest, signal);
+      const names = await authorNames(upstream, newest);
       const conversations: Conversation[] = newest.map((f) => {
         const author = (f.userId === undefined ? undefined : names.get(f.userId)) ?? f.userName ?? f.userId;
         return {

@@ -1,36 +1,18 @@
-import {
-  LogLevel,
-  type RetryOptions,
-  type Logger as SlackLogger,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-  WebClient,
-} from '@slack/web-api';
-import type { InstanceInfo, Logger } from '@switchboard/kit';
+import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
+import type { InstanceInfo, Logger, Upstream, UpstreamRule } from '@switchboard/kit';
 import { ToolError } from '@switchboard/kit';
 import { z } from 'zod';
 import type { SlackConfig } from './config.js';
 
 /**
- * Calls to the Slack Web API through @slack/web-api's WebClient, with the retry policy set
- * explicitly (the library's default retries 10 times over about 30 minutes and queues rate-limited
- * calls until Retry-After passes):
+ * Calls to the Slack Web API through @slack/web-api's WebClient. Each Web API request is one
+ * `upstream.run`, so the kit takes its quota token, applies the timeout, deadline and abort signal,
+ * honours Retry-After and maps failures by the rules in upstream.ts. The client is therefore set to
+ * do none of that itself: no retries (its default retries 10 times over about 30 minutes),
+ * `rejectRateLimitedCalls` (its default queues rate-limited calls until Retry-After passes), and
+ * no timeout of its own.
  *
- * - `rejectRateLimitedCalls: true`: a 429 rejects at once with WebAPIRateLimitedError, which
- *   becomes `rate_limited` with `retryAfterMs` from Retry-After. Never retried here.
- * - `retryConfig`: reads retry `maxRetries` times 0.2-1 s apart after a network error, an attempt
- *   timeout or an HTTP 5xx; posts never retry (a timed-out post may have been delivered).
- * - `timeout`: every HTTP attempt is bounded by `requestTimeoutMs`.
- * - The caller's AbortSignal: WebClient methods take no signal, so each call gets its own WebClient
- *   whose `fetch` combines the attempt timeout with the call's signal (the socket is released on
- *   abort), and the call is also raced against the signal so it settles the moment it aborts even
- *   while p-retry waits between attempts. A WebClient is a few small objects; building one per call
- *   keeps signals from leaking between concurrent calls through its shared request queue.
- *
- * Every response is parsed with a zod schema; Slack's error codes become ToolErrors whose message
- * says what to do next. Vendor bodies only ever travel as the ToolError's `cause`.
+ * Every answer is parsed with a zod schema; vendor bodies only ever travel as a ToolError's `cause`.
  */
 
 export type TokenKind = 'bot' | 'user';
@@ -49,9 +31,7 @@ export function createSlackClient(config: SlackConfig, logger: Logger, instance:
 
 // ---- Wire schemas (what the connector reads of Slack's answers) ---------------------------------
 
-const ResponseMetadata = z
-  .object({ next_cursor: z.string().optional(), retryAfter: z.number().optional() })
-  .optional();
+const ResponseMetadata = z.object({ next_cursor: z.string().optional() }).optional();
 
 export const WireChannel = z.object({
   id: z.string(),
@@ -140,18 +120,27 @@ export type SlackMethod =
   | 'chat.postMessage'
   | 'search.messages';
 
-export interface CallOptions {
-  signal: AbortSignal;
+/** The OAuth scope each method needs, for the guidance of a `missing_scope`. */
+const SCOPE_OF: Record<SlackMethod, string | undefined> = {
+  'auth.test': undefined,
+  'conversations.list': 'channels:read (groups:read for private channels)',
+  'conversations.history': 'channels:history (groups:history for private channels)',
+  'conversations.replies': 'channels:history (groups:history for private channels)',
+  'users.lookupByEmail': 'users:read.email',
+  'users.info': 'users:read',
+  'chat.postMessage': 'chat:write',
+  'search.messages': 'search:read (on the user token)',
+};
+
+export interface SlackCallOptions {
   /** Which token to call with (default bot). */
   token?: TokenKind;
-  /** A write: never retried, and a timeout says the outcome is unknown. */
-  write?: boolean;
-  /** Maps a Slack error code the caller understands to its own ToolError. */
-  onError?(code: string, data: unknown): ToolError | undefined;
-  /** Per-attempt timeout override (readiness checks). */
+  /** What this request's failures mean beyond the connector's rules (a not-found naming the record). */
+  rules?: readonly UpstreamRule[];
+  /** Timeout of this request (readiness checks). */
   timeoutMs?: number;
-  /** Retries override for reads (readiness checks use 0). */
-  retries?: number;
+  /** Whether a rate-limited request may be sent again after Slack's wait (default true). */
+  retry?: boolean;
 }
 
 /** Adapts the gateway's structured logger to the interface @slack/web-api logs through. */
@@ -172,93 +161,65 @@ function slackLogger(logger: Logger): SlackLogger {
   };
 }
 
-function retryConfig(config: SlackConfig, options: CallOptions): RetryOptions {
-  return options.write === true
-    ? { retries: 0 }
-    : {
-        retries: options.retries ?? config.maxRetries,
-        factor: 2,
-        minTimeout: 200,
-        maxTimeout: 1000,
-        randomize: false,
-      };
-}
-
-/** A WebClient for one call, bound to its signal (see the module comment). */
-export function webClient(client: SlackClient, token: string, options: CallOptions): WebClient {
-  const { signal } = options;
+/**
+ * A WebClient for one request. WebClient methods take no AbortSignal, so the request's signal
+ * reaches the socket only through the client's `fetch` option; a client per request also keeps
+ * concurrent requests from sharing its request queue. It is a few small objects.
+ */
+function webClient(client: SlackClient, token: string, signal: AbortSignal): WebClient {
   return new WebClient(token, {
     slackApiUrl: client.config.slackApiUrl,
-    retryConfig: retryConfig(client.config, options),
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: options.timeoutMs ?? client.config.requestTimeoutMs,
     logger: slackLogger(client.logger),
-    maxRequestConcurrency: 1,
-    fetch: (url, init) =>
-      fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
-  });
-}
-
-class CallAborted extends Error {
-  override readonly name = 'CallAborted';
-}
-
-/** Settles with `promise`, or rejects with CallAborted as soon as `signal` aborts. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined); // A late rejection after the abort must not go unhandled.
-  if (signal.aborted) return Promise.reject(new CallAborted('aborted', { cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CallAborted('aborted', { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    fetch: (url, init) => fetch(url, { ...init, signal }),
   });
 }
 
 /**
- * Calls one Web API method and parses the answer with `schema`. Throws ToolError only.
+ * Calls one Web API method, as one request through `upstream`, and parses the answer with
+ * `schema`. Throws ToolError only.
  */
 export async function slackCall<S extends z.ZodType>(
+  upstream: Upstream,
   client: SlackClient,
   method: SlackMethod,
   args: Record<string, string | number | boolean | undefined>,
   schema: S,
-  options: CallOptions,
+  options: SlackCallOptions = {},
 ): Promise<z.output<S>> {
   const kind = options.token ?? 'bot';
   const token = kind === 'user' ? client.config.userToken : client.config.botToken;
   if (token === undefined) throw noUserToken(client);
-  const started = Date.now();
-  let result: unknown;
-  try {
-    result = await raceSignal(webClient(client, token, options).apiCall(method, args), options.signal);
-  } catch (error) {
-    const mapped = mapSlackError(client, method, error, options);
-    client.logger.debug(
-      { method, code: mapped.code, elapsedMs: Date.now() - started, err: error },
-      'slack call failed',
-    );
-    throw mapped;
+  const scope = SCOPE_OF[method];
+  const rules: UpstreamRule[] = [...(options.rules ?? [])];
+  if (scope !== undefined) {
+    rules.push({
+      code: 'missing_scope',
+      means: 'forbidden',
+      message: `The Slack app lacks the ${scope} scope that ${method} needs. An operator must add it to the app and reinstall it; retrying will not help.`,
+    });
   }
-  const parsed = schema.safeParse(result);
-  if (!parsed.success) {
-    throw new ToolError(
-      'internal',
-      `Slack answered ${method} with an unexpected shape; this is a connector bug.`,
-      {
-        cause: parsed.error,
-      },
-    );
-  }
-  return parsed.data;
+  return upstream.run(
+    method,
+    async (signal) => {
+      const answer = await webClient(client, token, signal).apiCall(method, args);
+      const parsed = schema.safeParse(answer);
+      if (!parsed.success) {
+        throw new ToolError(
+          'internal',
+          `Slack answered ${method} with an unexpected shape; this is a connector bug.`,
+          { cause: parsed.error },
+        );
+      }
+      return parsed.data;
+    },
+    {
+      rules,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    },
+  );
 }
 
 export function noUserToken(client: SlackClient): ToolError {
@@ -272,194 +233,27 @@ export function noUserToken(client: SlackClient): ToolError {
   );
 }
 
-const AUTH_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'no_permission',
-  'org_login_required',
-  'team_access_not_granted',
-]);
-const UNAVAILABLE_ERRORS = new Set([
-  'fatal_error',
-  'internal_error',
-  'service_unavailable',
-  'request_timeout',
-  'team_added_to_org',
-]);
-
-const PlatformData = z.object({
-  error: z.string().default('unknown_error'),
-  needed: z.string().optional(),
-  response_metadata: ResponseMetadata,
-});
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+/** Slack refusing search to a bot token configured as the user token: the same guidance as none at all. */
+export function wrongSearchToken(instance: InstanceInfo): UpstreamRule {
+  return {
+    code: 'not_allowed_token_type',
+    means: 'forbidden',
+    message:
+      'Slack refused search to the configured token: search needs a user token (xoxp-) with search:read, not a ' +
+      `bot token. An operator must set userToken of connector instance ${instance.namespace} to a user ` +
+      `token. Meanwhile, read channels with ${instance.toolName('channel_history')}.`,
+  };
 }
 
-export function mapSlackError(
-  client: SlackClient,
-  method: SlackMethod,
-  error: unknown,
-  options: CallOptions,
-): ToolError {
-  const tool = client.instance.toolName;
-  if (error instanceof ToolError) return error;
-  const unknownOutcome = options.write
-    ? ' The message may or may not have been posted: check the channel with ' +
-      `${tool('channel_history')} before posting again.`
-    : ' Try again shortly.';
-
-  if (error instanceof CallAborted) {
-    return new ToolError(
-      'timeout',
-      `The Slack call (${method}) was cancelled at the deadline.${unknownOutcome}`,
-      {
-        cause: error,
-        retryable: !options.write,
-      },
-    );
-  }
-  if (error instanceof WebAPIRateLimitedError) {
-    const seconds = error.retryAfter;
-    return new ToolError(
-      'rate_limited',
-      `Slack rate-limited ${method}; wait ${seconds} s before calling it again (Slack limits each method ` +
-        'separately, so other tools still work).',
-      { cause: error, retryAfterMs: seconds * 1000 },
-    );
-  }
-  if (error instanceof WebAPIPlatformError) {
-    const data = PlatformData.safeParse(error.data);
-    const code = data.success ? data.data.error : 'unknown_error';
-    const own = options.onError?.(code, error.data);
-    if (own !== undefined) {
-      return new ToolError(own.code, own.message, {
-        retryable: own.retryable,
-        retryAfterMs: own.retryAfterMs,
-        cause: error,
-      });
-    }
-    if (code === 'ratelimited') {
-      const seconds = data.success ? (data.data.response_metadata?.retryAfter ?? 60) : 60;
-      return new ToolError(
-        'rate_limited',
-        `Slack rate-limited ${method}; wait ${seconds} s before calling it again.`,
-        {
-          cause: error,
-          retryAfterMs: seconds * 1000,
-        },
-      );
-    }
-    if (AUTH_ERRORS.has(code)) {
-      return new ToolError(
-        'upstream_unavailable',
-        `Slack refused the credentials of connector instance ${client.instance.namespace} (${code}). An operator ` +
-          'must fix its botToken/userToken; retrying will not help.',
-        { cause: error, retryable: false },
-      );
-    }
-    if (code === 'missing_scope') {
-      const needed = data.success && data.data.needed !== undefined ? ` (${data.data.needed})` : '';
-      return new ToolError(
-        'forbidden',
-        `The Slack app lacks a scope${needed} that ${method} needs. An operator must add it and reinstall the app.`,
-        { cause: error, retryable: false },
-      );
-    }
-    if (code === 'not_allowed_token_type') return noUserTokenFor(client, error);
-    if (code === 'not_in_channel') {
-      return new ToolError(
-        'forbidden',
-        'The Slack app is not a member of that channel. Someone must invite it (/invite @app) first, or use ' +
-          `another channel from ${tool('list_channels')}.`,
-        { cause: error, retryable: false },
-      );
-    }
-    if (code === 'channel_not_found') {
-      return new ToolError(
-        'not_found',
-        `No such Slack channel is visible to the connector. Find channels with ${tool('list_channels')}.`,
-        { cause: error },
-      );
-    }
-    if (code === 'invalid_cursor') {
-      return new ToolError(
-        'invalid_input',
-        'Slack no longer accepts this cursor. Omit cursor to start over from the first page.',
-        { cause: error },
-      );
-    }
-    if (code === 'is_archived') {
-      return new ToolError('conflict', 'The channel is archived; nothing can be posted to it.', {
-        cause: error,
-      });
-    }
-    if (
-      ['msg_too_long', 'no_text', 'invalid_arguments', 'invalid_blocks', 'too_many_attachments'].includes(
-        code,
-      )
-    ) {
-      return new ToolError('invalid_input', `Slack rejected the arguments of ${method} (${code}).`, {
-        cause: error,
-      });
-    }
-    if (UNAVAILABLE_ERRORS.has(code)) {
-      return new ToolError('upstream_unavailable', `Slack is having trouble (${code}).${unknownOutcome}`, {
-        cause: error,
-        retryable: !options.write,
-      });
-    }
-    return new ToolError('internal', `Slack refused ${method} (${code}).`, { cause: error });
-  }
-  if (error instanceof WebAPIHTTPError) {
-    const serverSide = error.statusCode >= 500;
-    return new ToolError(
-      'upstream_unavailable',
-      serverSide
-        ? `Slack answered HTTP ${error.statusCode} to ${method}.${unknownOutcome}`
-        : `Slack answered HTTP ${error.statusCode} to ${method}; an operator should check slackApiUrl.`,
-      { cause: error, retryable: serverSide && !options.write },
-    );
-  }
-  if (error instanceof WebAPIRequestError) {
-    if (isTimeout(error.original)) {
-      return new ToolError('timeout', `Slack did not answer ${method} in time.${unknownOutcome}`, {
-        cause: error,
-        retryable: !options.write,
-      });
-    }
-    return new ToolError('upstream_unavailable', `Slack could not be reached (${method}).${unknownOutcome}`, {
-      cause: error,
-      retryable: !options.write,
-    });
-  }
-  // A 429 without a usable Retry-After is rejected by the client with a plain Error.
-  if (error instanceof Error && error.message.startsWith('Retry header did not contain')) {
-    return new ToolError(
-      'rate_limited',
-      `Slack rate-limited ${method}; wait a minute before calling it again.`,
-      {
-        cause: error,
-        retryAfterMs: 60_000,
-      },
-    );
-  }
-  return new ToolError('internal', `The Slack call ${method} failed unexpectedly.`, { cause: error });
-}
-
-function noUserTokenFor(client: SlackClient, cause: unknown): ToolError {
-  const base = noUserToken(client);
-  return new ToolError(
-    'forbidden',
-    'Slack refused search to the configured token: search needs a user token (xoxp-) with search:read, not a ' +
-      `bot token. An operator must set userToken of connector instance ${client.instance.namespace} to a user ` +
-      `token. Meanwhile, read channels with ${client.instance.toolName('channel_history')}.`,
-    { cause, retryable: base.retryable },
-  );
+/** A channel the bot is not in, with where to find others. */
+export function notInChannel(instance: InstanceInfo): UpstreamRule {
+  return {
+    code: 'not_in_channel',
+    means: 'forbidden',
+    message:
+      'The Slack app is not a member of that channel. Someone must invite it (/invite @app) first, or use ' +
+      `another channel from ${instance.toolName('list_channels')}.`,
+  };
 }
 
 // ---- Helpers shared by tools and the capability --------------------------------------------------
@@ -487,8 +281,8 @@ export function normalizeChannelName(value: string): string {
 
 /** Every channel the bot can see by lower-case name, cached for five minutes. */
 export async function channelDirectory(
+  upstream: Upstream,
   client: SlackClient,
-  signal: AbortSignal,
 ): Promise<Map<string, WireChannel>> {
   if (client.directory !== undefined && Date.now() - client.directory.at < DIRECTORY_TTL_MS) {
     return client.directory.channels;
@@ -497,11 +291,11 @@ export async function channelDirectory(
   let cursor: string | undefined;
   for (let page = 0; page < DIRECTORY_MAX_PAGES; page += 1) {
     const answer = await slackCall(
+      upstream,
       client,
       'conversations.list',
       { types: 'public_channel,private_channel', exclude_archived: false, limit: 200, cursor },
       ConversationsList,
-      { signal },
     );
     for (const channel of answer.channels) {
       if (channel.name !== undefined) channels.set(channel.name.toLowerCase(), channel);
@@ -515,14 +309,14 @@ export async function channelDirectory(
 
 /** A channel id from an id or a name; names go through the cached directory. */
 export async function resolveChannel(
+  upstream: Upstream,
   client: SlackClient,
   channel: string,
-  signal: AbortSignal,
 ): Promise<{ id: string; name?: string }> {
   const trimmed = channel.trim().replace(/^#/, '');
   if (CHANNEL_ID.test(trimmed)) return { id: trimmed };
   const name = normalizeChannelName(trimmed);
-  const found = (await channelDirectory(client, signal)).get(name);
+  const found = (await channelDirectory(upstream, client)).get(name);
   if (found === undefined) {
     throw new ToolError(
       'not_found',

@@ -54,17 +54,7 @@ export const SlackConfig = z.object({
     .min(100)
     .max(60_000)
     .default(5000)
-    .describe('Timeout of each HTTP attempt to Slack, in milliseconds (default 5000).'),
-  maxRetries: z
-    .number()
-    .int()
-    .min(0)
-    .max(3)
-    .default(1)
-    .describe(
-      'Retries of a read after a network error, timeout or HTTP 5xx (0 to 3, default 1; 0.2-1 s apart). ' +
-        'Posts and rate-limited calls are never retried.',
-    ),
+    .describe('Timeout of each request to Slack, in milliseconds (default 5000).'),
 });
 
 /** The configuration as a connector receives it (defaults applied). */

@@ -1,16 +1,17 @@
 import { slack } from './connector.js';
-import { resources } from './resources.js';
-import { tools } from './tools.js';
+// Declared for their side effects: each registers its tools or resources with `slack`.
+import './tools.js';
+import './resources.js';
 
 /** The Slack connector as the gateway mounts it. */
-export const slackConnector = slack.build({ tools, resources });
+export const slackConnector = slack.build();
 
-export { lookupDomain, supportAdapter, withoutLegalForm } from './capability.js';
-export type { CallOptions, SlackClient, SlackMethod, TokenKind } from './client.js';
-export { createSlackClient, mapSlackError, slackCall } from './client.js';
+export { supportAdapter, withoutLegalForm } from './capability.js';
+export type { SlackCallOptions, SlackClient, SlackMethod, TokenKind } from './client.js';
+export { createSlackClient, slackCall } from './client.js';
 export { SlackConfig } from './config.js';
 export { slack } from './connector.js';
-export { channelResource, resources } from './resources.js';
+export { channelResource } from './resources.js';
 export { Channel, ChannelRef, Message, SearchMatch, User } from './schemas.js';
 export {
   channelHistoryTool,
@@ -21,5 +22,5 @@ export {
   postMessageTool,
   searchMessagesTool,
   threadRepliesTool,
-  tools,
 } from './tools.js';
+export { describeSlackError, SLACK_RULES, slackProfile } from './upstream.js';

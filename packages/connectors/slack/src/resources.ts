@@ -21,5 +21,3 @@ export const channelResource = slack.resource({
     return { json: await channelHistoryTool.handler(input, ctx) };
   },
 });
-
-export const resources = [channelResource];

@@ -1,9 +1,17 @@
-import { cursorInput, limitInput, nextCursorOutput, ToolError } from '@switchboard/kit';
+import {
+  boundCursor,
+  cursorInput,
+  limitInput,
+  nextCursorOutput,
+  ToolError,
+  type UpstreamRule,
+} from '@switchboard/kit';
 import { z } from 'zod';
 import {
   ConversationsHistory,
   ConversationsList,
   isoToTs,
+  notInChannel,
   noUserToken,
   PostAnswer,
   resolveChannel,
@@ -11,9 +19,9 @@ import {
   slackCall,
   tsToIso,
   UserAnswer,
+  wrongSearchToken,
 } from './client.js';
 import { slack } from './connector.js';
-import { decodePageCursor, encodePageCursor, fingerprint } from './paging.js';
 import {
   Channel,
   ChannelRef,
@@ -46,6 +54,14 @@ const channelInput = z
 const tsInput = (description: string) =>
   z.string().trim().regex(SLACK_TS, 'A Slack timestamp such as 1712345678.000100.').describe(description);
 
+/** Slack's own cursor, bound to the arguments it was issued for. */
+const slackCursor = boundCursor(z.string().min(1).max(400), { what: 'arguments' });
+/** search.messages pages by number; Slack serves at most 100 pages. */
+const searchCursor = boundCursor(z.number().int().min(1).max(100), { what: 'arguments' });
+/** Slack's `next_cursor` is empty on the last page. */
+const nextOf = (metadata: { next_cursor?: string | undefined } | undefined) =>
+  metadata?.next_cursor === '' ? undefined : metadata?.next_cursor;
+
 const channelTag = (id: string) => `slack:channel:${id}`;
 const threadTag = (channelId: string, ts: string) => `slack:thread:${channelId}:${ts}`;
 
@@ -77,33 +93,34 @@ export const listChannelsTool = slack.tool({
   cache: { ttlSeconds: 300, scope: 'shared', tags: () => ['slack:channels'] },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const filters = fingerprint({ tool: 'list_channels', p: input.includePrivate, a: input.includeArchived });
+    const criteria = { tool: 'list_channels', p: input.includePrivate, a: input.includeArchived };
     const answer = await slackCall(
+      ctx.upstream,
       ctx.client,
       'conversations.list',
       {
         types: input.includePrivate ? 'public_channel,private_channel' : 'public_channel',
         exclude_archived: !input.includeArchived,
         limit: input.limit,
-        cursor: decodePageCursor(input.cursor, filters),
+        cursor: slackCursor.decode(input.cursor, criteria),
       },
       ConversationsList,
-      { signal: ctx.signal },
     );
     return {
       channels: answer.channels.map((channel) => toChannel(ctx.config, channel)),
-      nextCursor: encodePageCursor(answer.response_metadata?.next_cursor, filters),
+      nextCursor: slackCursor.encode(criteria, nextOf(answer.response_metadata)),
     };
   },
 });
 
 // ---------------------------------------------------------------------------------------------
 
-function channelNotFound(channel: string, listTool: string): ToolError {
-  return new ToolError(
-    'not_found',
-    `No Slack channel "${channel}" is visible to the connector. Find the channel id with ${listTool}.`,
-  );
+function channelNotFound(channel: string, listTool: string): UpstreamRule {
+  return {
+    code: 'channel_not_found',
+    means: 'not_found',
+    message: `No Slack channel "${channel}" is visible to the connector. Find the channel id with ${listTool}.`,
+  };
 }
 
 export const channelHistoryTool = slack.tool({
@@ -148,9 +165,10 @@ export const channelHistoryTool = slack.tool({
   cache: { ttlSeconds: 30, scope: 'shared', tags: (_input, output) => [channelTag(output.channel.id)] },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const channel = await resolveChannel(ctx.client, input.channel, ctx.signal);
-    const filters = fingerprint({ tool: 'channel_history', c: channel.id, s: input.since, u: input.until });
+    const channel = await resolveChannel(ctx.upstream, ctx.client, input.channel);
+    const criteria = { tool: 'channel_history', c: channel.id, s: input.since, u: input.until };
     const answer = await slackCall(
+      ctx.upstream,
       ctx.client,
       'conversations.history',
       {
@@ -158,22 +176,21 @@ export const channelHistoryTool = slack.tool({
         limit: input.limit,
         oldest: input.since === undefined ? undefined : isoToTs(input.since),
         latest: input.until === undefined ? undefined : isoToTs(input.until),
-        cursor: decodePageCursor(input.cursor, filters),
+        cursor: slackCursor.decode(input.cursor, criteria),
       },
       ConversationsHistory,
       {
-        signal: ctx.signal,
-        onError: (code) =>
-          code === 'channel_not_found'
-            ? channelNotFound(input.channel, ctx.instance.toolName('list_channels'))
-            : undefined,
+        rules: [
+          channelNotFound(input.channel, ctx.instance.toolName('list_channels')),
+          notInChannel(ctx.instance),
+        ],
       },
     );
     return {
       channel,
       messages: answer.messages.map(toMessage),
       nextCursor: answer.has_more
-        ? encodePageCursor(answer.response_metadata?.next_cursor, filters)
+        ? slackCursor.encode(criteria, nextOf(answer.response_metadata))
         : undefined,
     };
   },
@@ -211,29 +228,27 @@ export const threadRepliesTool = slack.tool({
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const channel = await resolveChannel(ctx.client, input.channel, ctx.signal);
-    const filters = fingerprint({ tool: 'thread_replies', c: channel.id, t: input.ts });
-    const cursor = decodePageCursor(input.cursor, filters);
+    const channel = await resolveChannel(ctx.upstream, ctx.client, input.channel);
+    const criteria = { tool: 'thread_replies', c: channel.id, t: input.ts };
+    const cursor = slackCursor.decode(input.cursor, criteria);
     const answer = await slackCall(
+      ctx.upstream,
       ctx.client,
       'conversations.replies',
       { channel: channel.id, ts: input.ts, limit: input.limit, cursor },
       ConversationsHistory,
       {
-        signal: ctx.signal,
-        onError: (code) => {
-          if (code === 'channel_not_found') {
-            return channelNotFound(input.channel, ctx.instance.toolName('list_channels'));
-          }
-          if (code === 'thread_not_found') {
-            return new ToolError(
-              'not_found',
+        rules: [
+          channelNotFound(input.channel, ctx.instance.toolName('list_channels')),
+          {
+            code: 'thread_not_found',
+            means: 'not_found',
+            message:
               `No message with ts ${input.ts} in channel ${input.channel}. Take thread timestamps from ` +
-                `${ctx.instance.toolName('channel_history')} or ${ctx.instance.toolName('search_messages')}.`,
-            );
-          }
-          return undefined;
-        },
+              `${ctx.instance.toolName('channel_history')} or ${ctx.instance.toolName('search_messages')}.`,
+          },
+          notInChannel(ctx.instance),
+        ],
       },
     );
     const first = answer.messages[0];
@@ -245,7 +260,7 @@ export const threadRepliesTool = slack.tool({
       threadTs,
       messages: messages.map(toMessage),
       nextCursor: answer.has_more
-        ? encodePageCursor(answer.response_metadata?.next_cursor, filters)
+        ? slackCursor.encode(criteria, nextOf(answer.response_metadata))
         : undefined,
     };
   },
@@ -293,28 +308,35 @@ export const findUserTool = slack.tool({
     const tool = ctx.instance.toolName;
     const answer =
       input.email !== undefined
-        ? await slackCall(ctx.client, 'users.lookupByEmail', { email: input.email }, UserAnswer, {
-            signal: ctx.signal,
-            onError: (code) =>
-              code === 'users_not_found'
-                ? new ToolError(
-                    'not_found',
+        ? await slackCall(
+            ctx.upstream,
+            ctx.client,
+            'users.lookupByEmail',
+            { email: input.email },
+            UserAnswer,
+            {
+              rules: [
+                {
+                  code: 'users_not_found',
+                  means: 'not_found',
+                  message:
                     `No Slack user with email ${input.email}: they are not in this workspace or any shared ` +
-                      `channel. Look for their company's channel with ${tool('list_channels')} or mentions with ` +
-                      `${tool('search_messages')}.`,
-                  )
-                : undefined,
-          })
-        : await slackCall(ctx.client, 'users.info', { user: input.userId }, UserAnswer, {
-            signal: ctx.signal,
-            onError: (code) =>
-              code === 'user_not_found'
-                ? new ToolError(
-                    'not_found',
-                    `No Slack user with id ${input.userId}. Take user ids from messages of ` +
-                      `${tool('channel_history')}, or look the person up by email with ${tool('find_user')}.`,
-                  )
-                : undefined,
+                    `channel. Look for their company's channel with ${tool('list_channels')} or mentions with ` +
+                    `${tool('search_messages')}.`,
+                },
+              ],
+            },
+          )
+        : await slackCall(ctx.upstream, ctx.client, 'users.info', { user: input.userId }, UserAnswer, {
+            rules: [
+              {
+                code: ['user_not_found', 'user_not_visible'],
+                means: 'not_found',
+                message:
+                  `No Slack user with id ${input.userId}. Take user ids from messages of ` +
+                  `${tool('channel_history')}, or look the person up by email with ${tool('find_user')}.`,
+              },
+            ],
           });
     return { user: toUser(answer.user) };
   },
@@ -357,17 +379,15 @@ export const searchMessagesTool = slack.tool({
   async handler(input, ctx) {
     // Checked before any call: Slack would refuse a bot token (not_allowed_token_type) anyway.
     if (ctx.config.userToken === undefined) throw noUserToken(ctx.client);
-    const filters = fingerprint({ tool: 'search_messages', q: input.query, s: input.sort, l: input.limit });
-    const page = Number(decodePageCursor(input.cursor, filters) ?? '1');
-    if (!Number.isInteger(page) || page < 1 || page > 100) {
-      throw new ToolError('invalid_input', 'The cursor is not valid. Omit it to start over.');
-    }
+    const criteria = { tool: 'search_messages', q: input.query, s: input.sort, l: input.limit };
+    const page = searchCursor.decode(input.cursor, criteria) ?? 1;
     const answer = await slackCall(
+      ctx.upstream,
       ctx.client,
       'search.messages',
       { query: input.query, sort: input.sort, sort_dir: 'desc', count: input.limit, page },
       SearchAnswer,
-      { signal: ctx.signal, token: 'user' },
+      { token: 'user', rules: [wrongSearchToken(ctx.instance)] },
     );
     const { messages } = answer;
     const pages = messages.paging?.pages ?? Math.ceil(messages.total / input.limit);
@@ -386,7 +406,7 @@ export const searchMessagesTool = slack.tool({
       })),
       total: messages.total,
       // Slack serves at most 100 pages of search results.
-      nextCursor: page < Math.min(pages, 100) ? encodePageCursor(String(page + 1), filters) : undefined,
+      nextCursor: page < Math.min(pages, 100) ? searchCursor.encode(criteria, page + 1) : undefined,
     };
   },
 });
@@ -442,42 +462,46 @@ export const postMessageTool = slack.tool({
         { retryable: false },
       );
     }
-    const answer = await slackCall(
-      ctx.client,
-      'chat.postMessage',
-      { channel: trimmed, text: input.text, thread_ts: input.threadTs, unfurl_links: false },
-      PostAnswer,
-      {
-        signal: ctx.signal,
-        write: true,
-        onError: (code) => {
-          if (code === 'channel_not_found') {
-            return new ToolError(
-              'not_found',
-              `Channel "${input.channel}" is allowed but does not exist or is not visible to the app; an operator ` +
-                `should fix allowedChannels. Check names with ${ctx.instance.toolName('list_channels')}.`,
-              { retryable: false },
-            );
-          }
-          if (code === 'thread_not_found') {
-            return new ToolError(
-              'not_found',
-              `No message with ts ${input.threadTs} in "${input.channel}" to reply to. Take it from ` +
-                `${ctx.instance.toolName('channel_history')}, or omit threadTs to post top-level.`,
-            );
-          }
-          if (code === 'not_in_channel') {
-            return new ToolError(
-              'forbidden',
-              `The Slack app is not a member of "${input.channel}", so it cannot post there. Someone must invite ` +
+    const tool = ctx.instance.toolName;
+    let answer: z.output<typeof PostAnswer>;
+    try {
+      // A rate-limited post may be sent again after Slack's wait: Slack refused it, so nothing was posted.
+      answer = await slackCall(
+        ctx.upstream,
+        ctx.client,
+        'chat.postMessage',
+        { channel: trimmed, text: input.text, thread_ts: input.threadTs, unfurl_links: false },
+        PostAnswer,
+        {
+          rules: [
+            {
+              code: 'channel_not_found',
+              means: 'not_found',
+              retryable: false,
+              message:
+                `Channel "${input.channel}" is allowed but does not exist or is not visible to the app; an operator ` +
+                `should fix allowedChannels. Check names with ${tool('list_channels')}.`,
+            },
+            {
+              code: 'thread_not_found',
+              means: 'not_found',
+              message:
+                `No message with ts ${input.threadTs} in "${input.channel}" to reply to. Take it from ` +
+                `${tool('channel_history')}, or omit threadTs to post top-level.`,
+            },
+            {
+              code: 'not_in_channel',
+              means: 'forbidden',
+              message:
+                `The Slack app is not a member of "${input.channel}", so it cannot post there. Someone must invite ` +
                 'it to the channel (/invite @app) first.',
-              { retryable: false },
-            );
-          }
-          return undefined;
+            },
+          ],
         },
-      },
-    );
+      );
+    } catch (error) {
+      throw outcomeUnknown(error, tool('channel_history'));
+    }
     return {
       channel: answer.channel,
       ts: answer.ts,
@@ -487,11 +511,19 @@ export const postMessageTool = slack.tool({
   },
 });
 
-export const tools = [
-  listChannelsTool,
-  channelHistoryTool,
-  threadRepliesTool,
-  findUserTool,
-  searchMessagesTool,
-  postMessageTool,
-];
+/**
+ * A post that timed out or met a Slack outage may have been delivered all the same: it must not be
+ * repeated blindly, whatever the shared mapping says about retrying.
+ */
+function outcomeUnknown(error: unknown, historyTool: string): unknown {
+  if (!(error instanceof ToolError) || !error.retryable) return error;
+  if (error.code !== 'timeout' && error.code !== 'upstream_unavailable') return error;
+  const what =
+    error.code === 'timeout' ? 'Slack did not answer the post in time.' : 'Slack failed while posting.';
+  return new ToolError(
+    error.code,
+    `${what} The message may or may not have been posted: check the channel with ${historyTool} before ` +
+      'posting again.',
+    { retryable: false, cause: error },
+  );
+}

@@ -1,3 +1,4 @@
+import { must, testSource } from '@switchboard/kit/testing';
 import {
   DEFAULT_SEED,
   demoDataset,
@@ -8,7 +9,7 @@ import {
   resolveAsOf,
 } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lookupDomain, slackConnector, withoutLegalForm } from '../src/index.js';
+import { slackConnector, withoutLegalForm } from '../src/index.js';
 import { type Harness, harness, instance } from './helpers.js';
 
 /** The support capability as customer 360 calls it, against the sandbox through the real client. */
@@ -19,10 +20,9 @@ const helix = findCustomer(dataset, HERO.everywhere);
 const channelId = (name: string) => dataset.slack.channels.find((channel) => channel.name === name)?.id;
 const signal = () => AbortSignal.timeout(10_000);
 
+/** The support capability as a composite tool holds it: bound to the instance's upstream and identity rules. */
 function adapter(h: Harness) {
-  const support = slackConnector.capabilities?.support?.(h.client, instance);
-  if (support === undefined) throw new Error('no support capability');
-  return support;
+  return must(testSource(slackConnector, h.client, h.config, instance).support, 'support capability');
 }
 
 describe.each([
@@ -93,6 +93,23 @@ describe.each([
     expect(h.sandbox.server.requests).toHaveLength(0);
   });
 
+  it("treats the lookup's own free-mail domains as no company, and reads a domain out of a URL", async () => {
+    h.sandbox.server.clearLog();
+    expect(
+      await adapter(h).recentConversations(
+        { domain: helix.domain, freeMailDomains: [helix.domain] },
+        { signal: signal(), limit: 5 },
+      ),
+    ).toEqual({ conversations: [], matchedBy: null });
+    expect(h.sandbox.server.requests).toHaveLength(0);
+    const byUrl = await adapter(h).recentConversations(
+      { domain: `https://www.${helix.domain.toUpperCase()}/about` },
+      { signal: signal(), limit: 5 },
+    );
+    expect(byUrl.matchedBy).toBe('domain');
+    expect(byUrl.conversations.map((c) => c.channel)).toContain(`#ext-${HERO.everywhere}`);
+  });
+
   it('leaves tickets to Zendesk', async () => {
     expect(await adapter(h).findTickets({ domain: helix.domain }, { signal: signal(), limit: 5 })).toEqual({
       tickets: [],
@@ -101,15 +118,12 @@ describe.each([
   });
 });
 
-describe('customer name and domain normalization', () => {
-  it('strips legal forms and reads domains from domains, URLs and emails', () => {
+describe('customer matching', () => {
+  it('strips legal forms', () => {
     expect(withoutLegalForm('Helix Robotics AB')).toBe('Helix Robotics');
     expect(withoutLegalForm('Echo Motors Sp. z o.o.')).toBe('Echo Motors');
     expect(withoutLegalForm('Trident Fabrication GmbH & Co. KG')).toBe('Trident Fabrication');
     expect(withoutLegalForm('Lumen Analytics B.V.')).toBe('Lumen Analytics');
-    expect(lookupDomain({ domain: 'https://www.Helix-Robotics.com/about' })).toBe('helix-robotics.com');
-    expect(lookupDomain({ email: 'maya@helix-robotics.com' })).toBe('helix-robotics.com');
-    expect(lookupDomain({ email: 'claire@gmail.com' })).toBeUndefined();
   });
 
   it.each([DEFAULT_SEED, 7, 99])(

@@ -1,4 +1,14 @@
-import { isSecretSchema } from '@switchboard/kit';
+import { createServer, type Server } from 'node:http';
+import type { ToolErrorCode } from '@switchboard/kit';
+import { isSecretSchema, upstreamProfileOf } from '@switchboard/kit';
+import {
+  callTool,
+  countingHooks,
+  silentLogger,
+  testContext,
+  testUpstream,
+  toolError,
+} from '@switchboard/kit/testing';
 import { demoDataset, startSlackSandbox } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,25 +21,41 @@ import {
   slackConnector,
   threadRepliesTool,
 } from '../src/index.js';
-import { connect, type Harness, harness, toolError } from './helpers.js';
+import { connect, type Harness, harness, instance } from './helpers.js';
 
 const dataset = demoDataset();
 
+/**
+ * An upstream with the connector's profile whose waits return at once (and can end the emulated
+ * limit window), so Retry-After is exercised without waiting for it.
+ */
+function instantWaits(h: Harness, onWait: () => void = () => undefined) {
+  const hooks = countingHooks();
+  const waits: number[] = [];
+  const upstream = testUpstream(upstreamProfileOf(slackConnector, h.config), {
+    hooks,
+    wait: async (ms) => {
+      waits.push(ms);
+      onWait();
+    },
+  });
+  return { hooks, waits, upstream };
+}
+
 describe('rate limits', () => {
-  it('answers rate_limited promptly from a real per-method counter, without retrying or queueing', async () => {
+  it('answers rate_limited with the wait of a real per-method counter, without queueing', async () => {
     const h = await harness({ rateLimits: { 'users.info': 1 } });
     try {
       const userId = dataset.seller.staff[0]?.ids.slackUserId ?? '';
       await h.run(findUserTool, { userId });
-      const started = Date.now();
-      const error = await toolError(h.run(findUserTool, { userId }));
-      const elapsed = Date.now() - started;
+      const { waits, upstream } = instantWaits(h);
+      const error = await toolError(h.run(findUserTool, { userId }, { upstream }));
       expect(error).toMatchObject({ code: 'rate_limited', retryable: true });
+      expect(error.message).toContain('Slack');
       expect(error.retryAfterMs).toBeGreaterThanOrEqual(1000);
       expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
-      expect(error.message).toContain('users.info');
-      // The library's default would wait Retry-After and retry up to 10 times: here one request, at once.
-      expect(elapsed).toBeLessThan(1000);
+      // A wait of most of a minute is the caller's to make, not this call's.
+      expect(waits).toEqual([]);
       expect(h.sandbox.requestsFor('users.info').map((request) => request.status)).toEqual([200, 429]);
       // Other methods have their own counters.
       await expect(
@@ -40,14 +66,64 @@ describe('rate limits', () => {
     }
   });
 
-  it('answers a forced 429 with retryAfterMs from Retry-After, in one request', async () => {
+  it('answers a 429 with a long Retry-After at once, with retryAfterMs from it, in one request', async () => {
     const h = await harness({ faultRetryAfterSeconds: 30 });
     try {
       h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
-      const started = Date.now();
-      const error = await toolError(h.run(listChannelsTool, {}));
-      expect(Date.now() - started).toBeLessThan(1000);
+      const { hooks, waits, upstream } = instantWaits(h);
+      const error = await toolError(h.run(listChannelsTool, {}, { upstream }));
       expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 30_000 });
+      expect(waits).toEqual([]);
+      expect(h.sandbox.requestsFor('conversations.list')).toHaveLength(1);
+      expect(hooks.requests).toEqual([{ name: 'conversations.list', outcome: 'rate_limited' }]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('waits a short Retry-After and sends the request once more, counting both', async () => {
+    const h = await harness({ faultRetryAfterSeconds: 1 });
+    try {
+      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
+      const { hooks, waits, upstream } = instantWaits(h, () => h.sandbox.server.clearFaults());
+      const out = await h.run(listChannelsTool, {}, { upstream });
+      expect(out.channels.length).toBeGreaterThan(0);
+      expect(waits).toEqual([1000]);
+      expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([
+        429, 200,
+      ]);
+      expect(hooks.acquired).toEqual(['conversations.list', 'conversations.list']);
+      expect(hooks.requests.map((request) => request.outcome)).toEqual(['rate_limited', 'ok']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('sends a rate-limited post again after the wait, since Slack posted nothing', async () => {
+    const h = await harness({ faultRetryAfterSeconds: 1 });
+    try {
+      h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', rateLimit: true });
+      const { upstream } = instantWaits(h, () => h.sandbox.server.clearFaults());
+      const posted = await h.run(
+        postMessageTool,
+        { channel: 'support-escalations', text: 'Once only.' },
+        { upstream },
+      );
+      expect(h.sandbox.requestsFor('chat.postMessage').map((request) => request.status)).toEqual([429, 200]);
+      const history = await h.run(channelHistoryTool, { channel: 'support-escalations', limit: 5 });
+      expect(history.messages.filter((message) => message.text === 'Once only.')).toHaveLength(1);
+      expect(history.messages[0]?.ts).toBe(posted.ts);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('assumes a minute when a 429 carries no readable Retry-After', async () => {
+    const h = await harness({ faultRetryAfterSeconds: Number.NaN });
+    try {
+      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
+      const error = await toolError(h.run(listChannelsTool, {}));
+      expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 60_000 });
       expect(h.sandbox.requestsFor('conversations.list')).toHaveLength(1);
     } finally {
       await h.close();
@@ -81,6 +157,7 @@ describe('search and posting guards', () => {
     const error = await toolError(searchMessagesTool.handler(input, misconfigured.context()));
     expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('userToken');
+    expect(error.message).toContain('slack__channel_history');
     expect(error.message).not.toContain(h.sandbox.botToken);
     expect(h.sandbox.requestsFor('search.messages')).toHaveLength(1);
   });
@@ -97,7 +174,7 @@ describe('search and posting guards', () => {
 
   it('reports an allowed channel the app is not in as forbidden, telling to invite it', async () => {
     const error = await toolError(h.run(postMessageTool, { channel: 'general', text: 'Hello' }));
-    expect(error).toMatchObject({ code: 'forbidden' });
+    expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('invite');
   });
 
@@ -153,10 +230,11 @@ describe('not found', () => {
     expect(byId.message).toContain('slack__find_user');
   });
 
-  it('reports reading a channel the app is not in as forbidden', async () => {
+  it('reports reading a channel the app is not in as forbidden, with where to find others', async () => {
     const error = await toolError(h.run(channelHistoryTool, { channel: 'general' }));
-    expect(error.code).toBe('forbidden');
+    expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('invite');
+    expect(error.message).toContain('slack__list_channels');
   });
 
   it('rejects inputs that would match nothing useful', () => {
@@ -174,58 +252,149 @@ describe('not found', () => {
   });
 });
 
+describe("Slack's error codes (HTTP 200, ok:false) through the real client", () => {
+  /** A stand-in Slack answering every method with `answer`: the emulator cannot produce these codes. */
+  let server: Server;
+  let apiUrl: string;
+  let answer: { status: number; body: string } = { status: 200, body: '{"ok":true}' };
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    apiUrl = `http://127.0.0.1:${address.port}/api/`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function failureOf(body: Record<string, unknown>, status = 200) {
+    answer = { status, body: JSON.stringify(body) };
+    const config = SlackConfig.parse({ botToken: 'xoxb-test-token', slackApiUrl: apiUrl });
+    const client = await slackConnector.connect(config, { logger: silentLogger(), instance });
+    const hooks = countingHooks();
+    const error = await toolError(
+      callTool(
+        listChannelsTool,
+        {},
+        testContext(client, config, { instance, connector: slackConnector, hooks }),
+      ),
+    );
+    expect(error.message).not.toContain('xoxb-test-token');
+    return { error, hooks };
+  }
+
+  const cases: Array<[string, ToolErrorCode, boolean, string]> = [
+    ['ratelimited', 'rate_limited', true, 'rate limiting'],
+    ['rate_limited', 'rate_limited', true, 'rate limiting'],
+    ['invalid_auth', 'upstream_unavailable', false, 'invalid_auth'],
+    ['not_authed', 'upstream_unavailable', false, 'not_authed'],
+    ['token_revoked', 'upstream_unavailable', false, 'token_revoked'],
+    ['account_inactive', 'upstream_unavailable', false, 'account_inactive'],
+    ['missing_scope', 'forbidden', false, 'channels:read'],
+    ['not_allowed_token_type', 'forbidden', false, 'kind of token'],
+    ['restricted_action', 'forbidden', false, 'administrator'],
+    ['channel_not_found', 'not_found', false, 'no such channel'],
+    ['users_not_found', 'not_found', false, 'no such channel, user'],
+    ['thread_not_found', 'not_found', false, 'message'],
+    ['invalid_arguments', 'invalid_input', false, 'Check the values'],
+    ['invalid_ts_oldest', 'invalid_input', false, 'Check the values'],
+    ['invalid_cursor', 'invalid_input', false, 'Omit cursor'],
+    ['fatal_error', 'upstream_unavailable', true, 'Retry'],
+    ['a_code_slack_adds_tomorrow', 'internal', false, 'details are logged'],
+  ];
+
+  it.each(cases)('maps %s to %s (retryable %s)', async (code, expected, retryable, says) => {
+    const { error, hooks } = await failureOf({ ok: false, error: code, needed: 'channels:read' });
+    expect(error).toMatchObject({ code: expected, retryable });
+    expect(error.message).toContain(says);
+    expect(error.message).toContain('Slack');
+    expect(hooks.requests).toEqual([{ name: 'conversations.list', outcome: expected }]);
+  });
+
+  it('takes the wait of an ok:false rate limit from response_metadata.retryAfter', async () => {
+    const { error } = await failureOf({
+      ok: false,
+      error: 'ratelimited',
+      response_metadata: { retryAfter: 7 },
+    });
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 7000 });
+  });
+
+  it('reads an HTTP status Slack never uses as a wrong slackApiUrl, not as a missing record', async () => {
+    const { error } = await failureOf({ error: 'no such path' }, 404);
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+    expect(error.message).toContain('slackApiUrl');
+  });
+});
+
 describe('faults and deadlines', () => {
   it('maps a hung Slack to timeout after requestTimeoutMs', async () => {
-    const h = await harness({}, { requestTimeoutMs: 200, maxRetries: 0 });
+    const h = await harness({}, { requestTimeoutMs: 200 });
     try {
       h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', hang: true });
-      const started = Date.now();
       const error = await toolError(h.run(listChannelsTool, {}));
       expect(error).toMatchObject({ code: 'timeout', retryable: true });
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(error.message).toContain('200 ms');
     } finally {
       await h.close();
     }
   });
 
-  it('settles at once when the call is aborted (deadline or client gone), even mid-request', async () => {
+  it("settles with timeout when the call's deadline passes mid-request", async () => {
     const h = await harness({}, { requestTimeoutMs: 20_000 });
     try {
       h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', hang: true });
-      const started = Date.now();
       const error = await toolError(h.run(listChannelsTool, {}, { signal: AbortSignal.timeout(150) }));
       expect(error.code).toBe('timeout');
-      expect(Date.now() - started).toBeLessThan(1000);
+      expect(error.message).toContain('deadline');
     } finally {
       await h.close();
     }
   });
 
-  it('maps HTTP 5xx to a retryable upstream_unavailable after the configured retries of a read', async () => {
-    const h = await harness({}, { maxRetries: 1 });
+  it('maps HTTP 5xx to a retryable upstream_unavailable naming the status, in one request', async () => {
+    const h = await harness();
     try {
       h.sandbox.server.inject({ pathPrefix: '/api/', errorRate: 1 });
       const error = await toolError(h.run(listChannelsTool, {}));
       expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+      expect(error.message).toContain('HTTP 503');
       expect(error.message).not.toContain('<html>');
-      expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([
-        503, 503,
-      ]);
+      expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([503]);
     } finally {
       await h.close();
     }
   });
 
-  it('never retries a post, and says its outcome is unknown', async () => {
-    const h = await harness({}, { maxRetries: 3 });
+  it('never retries a failed post, and says its outcome is unknown', async () => {
+    const h = await harness();
     try {
       h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', errorRate: 1 });
       const error = await toolError(
         h.run(postMessageTool, { channel: 'support-escalations', text: 'Hello' }),
       );
       expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+      expect(error.message).toContain('may or may not have been posted');
       expect(error.message).toContain('slack__channel_history');
       expect(h.sandbox.requestsFor('chat.postMessage')).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('says a timed-out post may have been delivered, and not to repeat it blindly', async () => {
+    const h = await harness({}, { requestTimeoutMs: 200 });
+    try {
+      h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', hang: true });
+      const error = await toolError(
+        h.run(postMessageTool, { channel: 'support-escalations', text: 'Hello' }),
+      );
+      expect(error).toMatchObject({ code: 'timeout', retryable: false });
+      expect(error.message).toContain('slack__channel_history');
     } finally {
       await h.close();
     }
@@ -245,7 +414,7 @@ describe('faults and deadlines', () => {
 
   it('maps an unreachable Slack to upstream_unavailable', async () => {
     const sandbox = await startSlackSandbox();
-    const { context } = await connect(sandbox, { maxRetries: 0 });
+    const { context } = await connect(sandbox);
     await sandbox.close();
     const input = listChannelsTool.input.parse({});
     const error = await toolError(listChannelsTool.handler(input, context()));
@@ -264,12 +433,19 @@ describe('configuration and readiness', () => {
       escalationChannels: ['support-escalations'],
       sharedChannelPrefix: 'ext-',
       requestTimeoutMs: 5000,
-      maxRetries: 1,
     });
     expect(SlackConfig.safeParse({ botToken: 'xoxb-1', slackApiUrl: 'https://slack.com/api' }).success).toBe(
       false,
     );
     expect(SlackConfig.safeParse({ botToken: '' }).success).toBe(false);
+  });
+
+  it('declares the configured request timeout to the upstream engine', () => {
+    const config = SlackConfig.parse({ botToken: 'xoxb-1', requestTimeoutMs: 1234 });
+    expect(upstreamProfileOf(slackConnector, config)).toMatchObject({
+      title: 'Slack',
+      requestTimeoutMs: 1234,
+    });
   });
 
   it('checks readiness with auth.test, and fails it on a bad token', async () => {

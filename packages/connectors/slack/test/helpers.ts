@@ -1,76 +1,66 @@
-import type { AnyZodObject, ToolContext, ToolError, ToolSpec } from '@switchboard/kit';
-import { isToolError } from '@switchboard/kit';
-import { silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
-import {
-  type SlackSandbox,
-  type SlackSandboxConnectorConfig,
-  type SlackSandboxOptions,
-  slackSandboxConfig,
-  startSlackSandbox,
-} from '@switchboard/sandbox';
+import type { AnyZodObject, ToolContext, ToolSpec, Upstream, UpstreamHooks } from '@switchboard/kit';
+import { callTool, silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
+import { type SlackSandbox, type SlackSandboxOptions, startSlackSandbox } from '@switchboard/sandbox';
 import type { z } from 'zod';
 import { type SlackClient, SlackConfig, slackConnector } from '../src/index.js';
+import { sandboxConfig } from '../src/testing.js';
 
 export const instance = testInstance('slack');
 
-export interface Harness {
-  sandbox: SlackSandbox;
+/** How one call runs: its signal, and hooks or a whole upstream (for injected clocks). */
+export interface CallSetup {
+  signal?: AbortSignal;
+  hooks?: UpstreamHooks;
+  upstream?: Upstream;
+}
+
+export interface Connected {
   client: SlackClient;
   config: SlackConfig;
+  context(setup?: CallSetup): ToolContext<SlackClient, SlackConfig>;
+}
+
+export interface Harness extends Connected {
+  sandbox: SlackSandbox;
   /** Calls a tool as the gateway does: input parsed, handler run, output validated. */
   run<I extends AnyZodObject, O extends AnyZodObject>(
     tool: ToolSpec<SlackClient, SlackConfig, I, O>,
     input: z.input<I>,
-    options?: { signal?: AbortSignal },
+    setup?: CallSetup,
   ): Promise<z.output<O>>;
   close(): Promise<void>;
 }
 
 export async function connect(
   sandbox: SlackSandbox,
-  overrides: Partial<SlackSandboxConnectorConfig> &
-    Partial<Omit<z.input<typeof SlackConfig>, 'userToken'>> = {},
-): Promise<{
-  client: SlackClient;
-  config: SlackConfig;
-  context(signal?: AbortSignal): ToolContext<SlackClient, SlackConfig>;
-}> {
-  const config = SlackConfig.parse({ ...slackSandboxConfig(sandbox), ...overrides });
+  overrides: Partial<z.input<typeof SlackConfig>> = {},
+): Promise<Connected> {
+  const config = SlackConfig.parse({ ...sandboxConfig(sandbox), ...overrides });
   const client = await slackConnector.connect(config, { logger: silentLogger(), instance });
   return {
     client,
     config,
-    context: (signal) =>
-      testContext(client, config, { instance, ...(signal === undefined ? {} : { signal }) }),
+    context: (setup = {}) =>
+      testContext(client, config, {
+        instance,
+        connector: slackConnector,
+        ...(setup.signal === undefined ? {} : { signal: setup.signal }),
+        ...(setup.hooks === undefined ? {} : { hooks: setup.hooks }),
+        ...(setup.upstream === undefined ? {} : { upstream: setup.upstream }),
+      }),
   };
 }
 
 export async function harness(
   options: SlackSandboxOptions = {},
-  overrides: Parameters<typeof connect>[1] = {},
+  overrides: Partial<z.input<typeof SlackConfig>> = {},
 ): Promise<Harness> {
   const sandbox = await startSlackSandbox({ rateLimits: false, ...options });
-  const { client, config, context } = await connect(sandbox, overrides);
+  const connected = await connect(sandbox, overrides);
   return {
+    ...connected,
     sandbox,
-    client,
-    config,
-    async run(tool, input, runOptions = {}) {
-      const parsed = tool.input.parse(input);
-      const output = await tool.handler(parsed, context(runOptions.signal));
-      return tool.output.parse(output);
-    },
+    run: (tool, input, setup) => callTool(tool, input, connected.context(setup)),
     close: () => sandbox.close(),
   };
-}
-
-/** The ToolError a promise rejects with (fails the test if it resolves or throws something else). */
-export async function toolError(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isToolError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ToolError, but the call succeeded');
 }

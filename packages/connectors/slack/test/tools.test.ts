@@ -1,4 +1,3 @@
-import { testContext } from '@switchboard/kit/testing';
 import { demoDataset, HERO, HERO_EMAILS, instantToDate, resolveAsOf } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +9,7 @@ import {
   searchMessagesTool,
   threadRepliesTool,
 } from '../src/index.js';
-import { type Harness, harness, instance } from './helpers.js';
+import { type Harness, harness } from './helpers.js';
 
 /** Every tool through the real @slack/web-api WebClient against the Slack sandbox on loopback. */
 
@@ -174,10 +173,7 @@ describe('read tools', () => {
   });
 
   it('serves the channel resource as the first page of channel_history', async () => {
-    const { json } = await channelResource.read(
-      { channel: 'support-escalations' },
-      testContext(h.client, h.config, { instance }),
-    );
+    const { json } = await channelResource.read({ channel: 'support-escalations' }, h.context());
     expect(json).toEqual(await h.run(channelHistoryTool, { channel: 'support-escalations', limit: 20 }));
   });
 });

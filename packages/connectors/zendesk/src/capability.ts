@@ -6,72 +6,36 @@ import type {
   SupportCapability,
   Ticket,
 } from '@switchboard/kit';
-import { Ticket as TicketModel, ToolError } from '@switchboard/kit';
+import { normalizeEmail, Ticket as TicketModel, ToolError } from '@switchboard/kit';
 import type { ZendeskClient } from './client.js';
-import { zendeskRequest } from './client.js';
+import { zendeskFetch } from './client.js';
 import type { Scope } from './operations.js';
 import { MAX_SEARCH_PAGE, queryValue, searchTickets } from './operations.js';
 import type { ZOrganization } from './schemas.js';
 import { ZOrganizationList, ZOrganizationSearch, ZOrganizationShow } from './schemas.js';
 
-/**
- * Email domains of free-mail providers: a customer's tickets are never looked up by them, since
- * everyone shares them. (The composite tool excludes them too; this keeps the adapter safe alone.)
- */
-const FREE_MAIL = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'hotmail.com',
-  'outlook.com',
-  'live.com',
-  'msn.com',
-  'icloud.com',
-  'me.com',
-  'aol.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'proton.me',
-  'protonmail.com',
-  'yandex.ru',
-  'mail.ru',
-]);
-
 const ID_TEXT = /^\d{1,19}$/;
-
-export function normalizeDomain(value: string): string | undefined {
-  const host = value
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/^.*@/, '')
-    .replace(/[/?#].*$/, '')
-    .replace(/^www\./, '')
-    .replace(/\.$/, '');
-  return /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(host) ? host : undefined;
-}
 
 /**
  * The support capability over the same search code as the tools. findTickets tries, in order, and
  * stops at the first that finds tickets: `id` (a Zendesk organization id); `externalIds.zendesk`
  * (an organization id) and the other `externalIds` (matched against the organization's
  * external_id, where the CRM integration stamps its account id); `email` (tickets requested by that
- * address); `domain` (an organization whose domain_names hold it; never a free-mail domain);
- * `name` (an organization with exactly that name).
+ * address); `domain` (an organization whose domain_names hold it; never a free-mail domain by the
+ * call's identity rules and the lookup's own list); `name` (an organization with exactly that name).
  *
  * recentConversations returns none: support conversations come from the Slack connector.
  */
 export function supportAdapter(client: ZendeskClient, instance: InstanceInfo): SupportCapability {
-  const scopeOf = (options: CallOptions): Scope => ({ client, instance, signal: options.signal });
+  const scopeOf = (options: CallOptions): Scope => ({ client, instance, upstream: options.upstream });
 
   async function organizationById(scope: Scope, id: string): Promise<ZOrganization | undefined> {
     if (!ID_TEXT.test(id)) return undefined;
-    const found = await zendeskRequest(client, {
+    // An id that names no organization is a miss: the next criterion is tried.
+    const found = await zendeskFetch(scope.upstream, client, {
+      name: 'organizations.show',
       path: `/organizations/${id}.json`,
       schema: ZOrganizationShow,
-      signal: scope.signal,
-      onError: (error) => (error.status === 404 ? new ToolError('not_found', 'no organization') : undefined),
     }).catch((error: unknown) => {
       if (error instanceof ToolError && error.code === 'not_found') return undefined;
       throw error;
@@ -80,31 +44,31 @@ export function supportAdapter(client: ZendeskClient, instance: InstanceInfo): S
   }
 
   async function organizationsByExternalId(scope: Scope, externalId: string): Promise<ZOrganization[]> {
-    const { organizations } = await zendeskRequest(client, {
+    const { organizations } = await zendeskFetch(scope.upstream, client, {
+      name: 'organizations.search',
       path: '/organizations/search.json',
       query: { external_id: externalId },
       schema: ZOrganizationList,
-      signal: scope.signal,
     });
     return organizations;
   }
 
   async function organizationsByName(scope: Scope, name: string): Promise<ZOrganization[]> {
-    const { organizations } = await zendeskRequest(client, {
+    const { organizations } = await zendeskFetch(scope.upstream, client, {
+      name: 'organizations.search',
       path: '/organizations/search.json',
       query: { name },
       schema: ZOrganizationList,
-      signal: scope.signal,
     });
     return organizations.filter((org) => org.name.toLowerCase() === name.toLowerCase());
   }
 
   async function organizationsByDomain(scope: Scope, domain: string): Promise<ZOrganization[]> {
-    const { results } = await zendeskRequest(client, {
+    const { results } = await zendeskFetch(scope.upstream, client, {
+      name: 'search.organizations',
       path: '/search.json',
       query: { query: `type:organization ${queryValue(domain)}`, per_page: 20 },
       schema: ZOrganizationSearch,
-      signal: scope.signal,
     });
     // Search is by words: keep only organizations that really own the domain.
     return results.filter((org) =>
@@ -151,8 +115,8 @@ export function supportAdapter(client: ZendeskClient, instance: InstanceInfo): S
           },
         ]);
       }
-      const email = lookup.email?.trim().toLowerCase();
-      if (email?.includes('@')) {
+      const email = lookup.email === undefined ? undefined : normalizeEmail(lookup.email);
+      if (email !== undefined) {
         stages.push([
           'email',
           async () => {
@@ -161,8 +125,9 @@ export function supportAdapter(client: ZendeskClient, instance: InstanceInfo): S
           },
         ]);
       }
-      const domain = lookup.domain === undefined ? undefined : normalizeDomain(lookup.domain);
-      if (domain !== undefined && !FREE_MAIL.has(domain)) {
+      const identity = options.identity.with(lookup.freeMailDomains);
+      const domain = lookup.domain === undefined ? undefined : identity.companyDomain(lookup.domain);
+      if (domain !== undefined) {
         stages.push([
           'domain',
           async () => ticketsOf(scope, await organizationsByDomain(scope, domain), limit),

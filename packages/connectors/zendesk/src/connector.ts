@@ -1,8 +1,8 @@
-import { defineConnector } from '@switchboard/kit';
+import { createUpstream, defineConnector } from '@switchboard/kit';
 import { z } from 'zod';
 import { supportAdapter } from './capability.js';
 import type { ZendeskClient } from './client.js';
-import { createClient, zendeskRequest } from './client.js';
+import { createClient, ZENDESK_FAILURES, zendeskFetch, zendeskProfile } from './client.js';
 import { ZendeskConfig } from './config.js';
 
 /** Readiness probes must answer fast even when calls may take longer. */
@@ -21,19 +21,22 @@ export const zendesk = defineConnector<ZendeskClient, ZendeskConfig>({
     source: 'Zendesk: 200 requests per minute on the smallest plan; set quota to your plan',
   },
   config: ZendeskConfig,
+  upstream: zendeskProfile,
   // Nothing to open: fetch keeps its own connection pool. The readiness check proves the credentials.
-  async connect(config, deps) {
-    return createClient(config, deps.logger);
+  async connect(config) {
+    return createClient(config);
   },
   async check(client, { signal }) {
-    await zendeskRequest(
-      { ...client, timeoutMs: Math.min(client.timeoutMs, CHECK_TIMEOUT_MS), maxRetryWaitMs: 0 },
-      {
-        path: '/users/me.json',
-        schema: z.object({ user: z.object({ id: z.number() }).nullable() }),
-        signal,
-      },
-    );
+    // A probe is not a call: no quota token, and a 429 fails it at once instead of waiting.
+    const upstream = createUpstream({
+      profile: { ...ZENDESK_FAILURES, requestTimeoutMs: CHECK_TIMEOUT_MS, maxRetryWaitMs: 0 },
+      signal,
+    });
+    await zendeskFetch(upstream, client, {
+      name: 'users.me',
+      path: '/users/me.json',
+      schema: z.object({ user: z.object({ id: z.number() }).nullable() }),
+    });
   },
   capabilities: {
     support: (client, instance) => supportAdapter(client, instance),

@@ -1,17 +1,17 @@
 import { zendesk } from './connector.js';
-import { resources } from './resources.js';
-import { tools } from './tools.js';
+import './tools.js';
+import './resources.js';
 
 /** The Zendesk connector as the gateway mounts it. */
-export const zendeskConnector = zendesk.build({ tools, resources });
+export const zendeskConnector = zendesk.build();
 
 export { supportAdapter } from './capability.js';
 export type { ZendeskClient } from './client.js';
-export { createClient, parseRetryAfter } from './client.js';
+export { createClient, ZENDESK_FAILURES, zendeskProfile } from './client.js';
 export { ZendeskConfig } from './config.js';
 export { zendesk } from './connector.js';
 export { SEARCH_WINDOW, ticketQuery } from './operations.js';
-export { resources, ticketResource } from './resources.js';
+export { ticketResource } from './resources.js';
 export { Comment, Person, TicketDetail, TicketSummary, UserMatch } from './schemas.js';
 export {
   addCommentTool,
@@ -20,5 +20,4 @@ export {
   getTicketTool,
   MAX_PAGE,
   searchTicketsTool,
-  tools,
 } from './tools.js';

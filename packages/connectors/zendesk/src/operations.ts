@@ -1,8 +1,8 @@
-import type { InstanceInfo, TicketPriority, TicketStatus } from '@switchboard/kit';
-import { ToolError } from '@switchboard/kit';
+import type { InstanceInfo, TicketPriority, TicketStatus, Upstream } from '@switchboard/kit';
+import { errorCodes, ToolError, UpstreamHttpError } from '@switchboard/kit';
 import type { z } from 'zod';
-import type { ZendeskClient, ZendeskHttpError } from './client.js';
-import { errorCodes, ticketUrl, zendeskRequest } from './client.js';
+import type { ZendeskClient } from './client.js';
+import { ticketUrl, zendeskFetch } from './client.js';
 import type {
   Comment,
   Person,
@@ -14,11 +14,11 @@ import type {
 } from './schemas.js';
 import { ZComments, ZTicketSearch, ZTicketShow } from './schemas.js';
 
-/** What every operation needs: the client, the instance (for names in messages) and the signal. */
+/** What every operation needs: the client, the instance (for names in messages) and the call's upstream. */
 export interface Scope {
   client: ZendeskClient;
   instance: InstanceInfo;
-  signal: AbortSignal;
+  upstream: Upstream;
 }
 
 /** Zendesk's search returns at most this many results per query, whatever the paging. */
@@ -128,9 +128,19 @@ export interface TicketPage {
 
 type SearchBody = z.output<typeof ZTicketSearch>;
 
+/** Zendesk's answer to a page reaching past its result window: 422 with error `invalid`. */
+function beyondWindow(error: unknown): boolean {
+  return (
+    error instanceof ToolError &&
+    error.cause instanceof UpstreamHttpError &&
+    error.cause.status === 422 &&
+    errorCodes(error.cause.body).includes('invalid')
+  );
+}
+
 /**
- * One Zendesk search page, or null when Zendesk refuses it as past its result window (422
- * `invalid`): that answer is never shown to the agent, the caller stops there instead.
+ * One Zendesk search page, or null when Zendesk refuses it as past its result window: that answer
+ * is never shown to the agent, the caller stops there instead.
  */
 async function searchPage(
   scope: Scope,
@@ -138,8 +148,8 @@ async function searchPage(
   page: number,
   perPage: number,
 ): Promise<SearchBody | null> {
-  let beyondWindow = false;
-  const body = await zendeskRequest(scope.client, {
+  return zendeskFetch(scope.upstream, scope.client, {
+    name: 'search.tickets',
     path: '/search.json',
     query: {
       query,
@@ -150,19 +160,10 @@ async function searchPage(
       include: 'tickets(users,organizations)',
     },
     schema: ZTicketSearch,
-    signal: scope.signal,
-    onError(error: ZendeskHttpError) {
-      if (error.status === 422 && errorCodes(error.body).includes('invalid')) {
-        beyondWindow = true;
-        return new ToolError('invalid_input', 'beyond the search window', { cause: error });
-      }
-      return undefined;
-    },
   }).catch((error: unknown) => {
-    if (beyondWindow) return null;
+    if (beyondWindow(error)) return null;
     throw error;
   });
-  return body;
 }
 
 /**
@@ -223,11 +224,11 @@ export function truncationNote(total: number): string {
 // ---------------------------------------------------------------------------------------------
 // One ticket with its comments
 
-export function ticketNotFound(scope: Pick<Scope, 'instance'>, id: number): ToolError {
-  return new ToolError(
-    'not_found',
+/** What a 404 on a ticket id tells the agent. */
+export function ticketNotFound(scope: Pick<Scope, 'instance'>, id: number): string {
+  return (
     `No Zendesk ticket with id ${id}. Find the ticket with ${scope.instance.toolName('search_tickets')} ` +
-      '(by requester email, organization, status or text) and use the id it returns.',
+    '(by requester email, organization, status or text) and use the id it returns.'
   );
 }
 
@@ -249,31 +250,32 @@ export async function loadTicket(
   id: number,
   comments: { limit: number; after?: string },
 ): Promise<{ detail: TicketDetail; afterCursor?: string }> {
-  const onError = (error: ZendeskHttpError) => (error.status === 404 ? ticketNotFound(scope, id) : undefined);
+  const notFound = ticketNotFound(scope, id);
   const [shown, page] = await Promise.all([
-    zendeskRequest(scope.client, {
+    zendeskFetch(scope.upstream, scope.client, {
+      name: 'tickets.show',
       path: `/tickets/${id}.json`,
       query: { include: 'users,organizations' },
       schema: ZTicketShow,
-      signal: scope.signal,
-      onError,
+      notFound,
     }),
-    zendeskRequest(scope.client, {
+    zendeskFetch(scope.upstream, scope.client, {
+      name: 'tickets.comments',
       path: `/tickets/${id}/comments.json`,
       query: { 'page[size]': comments.limit, 'page[after]': comments.after, include: 'users' },
       schema: ZComments,
-      signal: scope.signal,
-      onError: (error) => {
-        if (error.status === 404) return ticketNotFound(scope, id);
-        if (error.status === 400 && comments.after !== undefined) {
-          return new ToolError(
-            'invalid_input',
-            'The comments cursor is no longer valid. Call again without commentsCursor to start over.',
-            { cause: error },
-          );
-        }
-        return undefined;
-      },
+      notFound,
+      rules:
+        comments.after === undefined
+          ? []
+          : [
+              {
+                status: 400,
+                means: 'invalid_input',
+                message:
+                  'The comments cursor is no longer valid. Call again without commentsCursor to start over.',
+              },
+            ],
     }),
   ]);
   const users = byId([...(shown.users ?? []), ...(page.users ?? [])]);

@@ -1,48 +1,25 @@
-import { createHash } from 'node:crypto';
-import { decodeCursor, encodeCursor, ToolError } from '@switchboard/kit';
+import { boundCursor, decodeCursor, encodeCursor, ToolError } from '@switchboard/kit';
 import { z } from 'zod';
 import { SEARCH_WINDOW } from './operations.js';
 
 /**
- * Opaque cursors. Search cursors carry the offset into Zendesk's result window and a fingerprint
- * of the criteria they were issued for, so a cursor handed back with other criteria is refused
- * instead of paging through another result set. Comment cursors wrap Zendesk's own cursor with the
- * ticket id it belongs to.
+ * Opaque cursors. Search cursors carry the offset into Zendesk's result window, bound to the criteria
+ * they were issued for. Comment cursors wrap Zendesk's own cursor with the ticket id it belongs to.
  */
 
-export function fingerprint(filters: Record<string, unknown>): string {
-  const canonical = JSON.stringify(filters, Object.keys(filters).sort());
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
-}
+export const searchCursor = boundCursor(
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(SEARCH_WINDOW - 1),
+  { what: 'search criteria' },
+);
 
-const SearchCursor = z
-  .object({
-    f: z.string(),
-    o: z
-      .number()
-      .int()
-      .min(1)
-      .max(SEARCH_WINDOW - 1),
-  })
-  .strict();
-
-export function encodeSearchCursor(filters: string, offset: number): string {
-  return encodeCursor({ f: filters, o: offset });
-}
-
-export function decodeSearchCursor(cursor: string | undefined, filters: string): number {
-  if (cursor === undefined) return 0;
-  const payload = decodeCursor(SearchCursor, cursor);
-  if (payload.f !== filters) {
-    throw new ToolError(
-      'invalid_input',
-      'This cursor was issued for different search criteria. Repeat the call with the same criteria as the ' +
-        'previous page, or omit cursor to start over.',
-    );
-  }
-  return payload.o;
-}
-
+/**
+ * Bound by the plain ticket id rather than `boundCursor`'s fingerprint, so the refusal can name both
+ * tickets and the `commentsCursor` field the agent must drop.
+ */
 const CommentsCursor = z.object({ t: z.number().int().positive(), a: z.string().min(1).max(400) }).strict();
 
 export function encodeCommentsCursor(ticketId: number, after: string): string {

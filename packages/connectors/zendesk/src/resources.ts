@@ -22,7 +22,7 @@ export const ticketResource = zendesk.resource({
   async read(params, ctx) {
     const id = Number(params.id);
     const { detail, afterCursor } = await loadTicket(
-      { client: ctx.client, instance: ctx.instance, signal: ctx.signal },
+      { client: ctx.client, instance: ctx.instance, upstream: ctx.upstream },
       id,
       { limit: RESOURCE_COMMENTS },
     );
@@ -34,5 +34,3 @@ export const ticketResource = zendesk.resource({
     };
   },
 });
-
-export const resources = [ticketResource] as const;

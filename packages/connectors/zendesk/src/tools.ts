@@ -1,8 +1,8 @@
-import type { ToolContext } from '@switchboard/kit';
+import type { ToolContext, UpstreamRule } from '@switchboard/kit';
 import { cursorInput, limitInput, nextCursorOutput, TicketPriority, ToolError } from '@switchboard/kit';
 import { z } from 'zod';
-import type { ZendeskClient, ZendeskHttpError } from './client.js';
-import { errorCodes, zendeskRequest } from './client.js';
+import type { ZendeskClient } from './client.js';
+import { zendeskFetch } from './client.js';
 import type { ZendeskConfig } from './config.js';
 import { zendesk } from './connector.js';
 import type { Scope } from './operations.js';
@@ -16,13 +16,7 @@ import {
   toTicketSummary,
   truncationNote,
 } from './operations.js';
-import {
-  decodeCommentsCursor,
-  decodeSearchCursor,
-  encodeCommentsCursor,
-  encodeSearchCursor,
-  fingerprint,
-} from './paging.js';
+import { decodeCommentsCursor, encodeCommentsCursor, searchCursor } from './paging.js';
 import {
   Comment,
   TicketDetail,
@@ -42,7 +36,7 @@ const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: tru
 export const MAX_PAGE = 100;
 
 type Ctx = ToolContext<ZendeskClient, ZendeskConfig>;
-const scopeOf = (ctx: Ctx): Scope => ({ client: ctx.client, instance: ctx.instance, signal: ctx.signal });
+const scopeOf = (ctx: Ctx): Scope => ({ client: ctx.client, instance: ctx.instance, upstream: ctx.upstream });
 
 const ticketId = (description: string) =>
   z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe(description);
@@ -127,15 +121,14 @@ export const searchTicketsTool = zendesk.tool({
       tag: input.tag,
       text: input.text,
     };
-    const filters = fingerprint({ tool: 'search_tickets', ...criteria });
-    const offset = decodeSearchCursor(input.cursor, filters);
+    const offset = searchCursor.decode(input.cursor, criteria) ?? 0;
     const page = await searchTickets(scopeOf(ctx), criteria, offset, input.limit);
     return {
       tickets: page.tickets,
       total: page.total,
       truncated: page.truncated,
       note: page.truncated ? truncationNote(page.total) : undefined,
-      nextCursor: page.nextOffset === undefined ? undefined : encodeSearchCursor(filters, page.nextOffset),
+      nextCursor: searchCursor.encode(criteria, page.nextOffset),
     };
   },
 });
@@ -205,11 +198,11 @@ export const findUserTool = zendesk.tool({
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const { users } = await zendeskRequest(ctx.client, {
+    const { users } = await zendeskFetch(ctx.upstream, ctx.client, {
+      name: 'users.search',
       path: '/users/search.json',
       query: { query: `email:${input.email}` },
       schema: ZUserList,
-      signal: ctx.signal,
     });
     const user = users.find((candidate) => candidate.email?.toLowerCase() === input.email);
     if (user === undefined) {
@@ -221,13 +214,11 @@ export const findUserTool = zendesk.tool({
     }
     let organizationName: string | undefined;
     if (user.organization_id != null) {
-      const found = await zendeskRequest(ctx.client, {
+      // The organization may have been deleted since: the user is still worth returning.
+      const found = await zendeskFetch(ctx.upstream, ctx.client, {
+        name: 'organizations.show',
         path: `/organizations/${user.organization_id}.json`,
         schema: ZOrganizationShow,
-        signal: ctx.signal,
-        // The organization may have been deleted since: the user is still worth returning.
-        onError: (error) =>
-          error.status === 404 ? new ToolError('not_found', 'organization gone') : undefined,
       }).catch((error: unknown) => {
         if (error instanceof ToolError && error.code === 'not_found') return undefined;
         throw error;
@@ -259,23 +250,23 @@ function auditComment(events: ReadonlyArray<Record<string, unknown>>) {
   return undefined;
 }
 
-function refusedWrite(ctx: Ctx, what: string) {
-  return (error: ZendeskHttpError): ToolError | undefined => {
-    if (error.status !== 422) return undefined;
-    if (errorCodes(error.body).includes('ClosedPreventsUpdate')) {
-      return new ToolError(
-        'conflict',
+/** How Zendesk refuses a ticket write: 422, with `ClosedPreventsUpdate` among the details for a closed ticket. */
+function refusedWrite(ctx: Ctx, what: string): UpstreamRule[] {
+  return [
+    {
+      status: 422,
+      code: 'ClosedPreventsUpdate',
+      means: 'conflict',
+      message:
         `${what} is closed, and Zendesk does not change closed tickets. Open a follow-up with ` +
-          `${ctx.instance.toolName('create_ticket')} instead.`,
-        { cause: error },
-      );
-    }
-    return new ToolError(
-      'invalid_input',
-      `Zendesk refused ${what.toLowerCase()} as invalid. Check the email, subject, body and status, then retry.`,
-      { cause: error },
-    );
-  };
+        `${ctx.instance.toolName('create_ticket')} instead.`,
+    },
+    {
+      status: 422,
+      means: 'invalid_input',
+      message: `Zendesk refused ${what.toLowerCase()} as invalid. Check the email, subject, body and status, then retry.`,
+    },
+  ];
 }
 
 export const createTicketTool = zendesk.tool({
@@ -329,10 +320,11 @@ export const createTicketTool = zendesk.tool({
   ],
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const created = await zendeskRequest(ctx.client, {
+    const created = await zendeskFetch(ctx.upstream, ctx.client, {
+      name: 'tickets.create',
       method: 'POST',
       path: '/tickets.json',
-      body: {
+      json: {
         ticket: {
           subject: input.subject,
           comment: { body: input.body, public: true },
@@ -346,8 +338,7 @@ export const createTicketTool = zendesk.tool({
         },
       },
       schema: ZTicketWrite,
-      signal: ctx.signal,
-      onError: refusedWrite(ctx, 'The new ticket'),
+      rules: refusedWrite(ctx, 'The new ticket'),
     });
     // The answer names the requester by id only; we know their email, since we sent it.
     const requesterId = created.ticket.requester_id;
@@ -389,19 +380,19 @@ export const addCommentTool = zendesk.tool({
   invalidates: (input) => ['zendesk:tickets', ticketTag(input.ticketId)],
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const refused = refusedWrite(ctx, `Ticket ${input.ticketId}`);
-    const updated = await zendeskRequest(ctx.client, {
+    const updated = await zendeskFetch(ctx.upstream, ctx.client, {
+      name: 'tickets.update',
       method: 'PUT',
       path: `/tickets/${input.ticketId}.json`,
-      body: {
+      json: {
         ticket: {
           comment: { body: input.body, public: input.visibility === 'public' },
           status: input.status,
         },
       },
       schema: ZTicketWrite,
-      signal: ctx.signal,
-      onError: (error) => (error.status === 404 ? ticketNotFound(ctx, input.ticketId) : refused(error)),
+      notFound: ticketNotFound(ctx, input.ticketId),
+      rules: refusedWrite(ctx, `Ticket ${input.ticketId}`),
     });
     const recorded = auditComment(updated.audit.events);
     return {
@@ -410,11 +401,3 @@ export const addCommentTool = zendesk.tool({
     };
   },
 });
-
-export const tools = [
-  searchTicketsTool,
-  getTicketTool,
-  findUserTool,
-  createTicketTool,
-  addCommentTool,
-] as const;

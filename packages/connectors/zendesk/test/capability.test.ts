@@ -1,10 +1,11 @@
-import { type SupportCapability, Ticket } from '@switchboard/kit';
+import { type CapabilitySource, createIdentity, Ticket } from '@switchboard/kit';
+import { countingHooks, must, testSource } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zendeskConnector } from '../src/index.js';
-import { type Harness, instance, must, startHarness } from './helpers.js';
+import { type Harness, instance, startHarness } from './helpers.js';
 
-/** The kit support capability, as customer 360 calls it. */
+/** The kit support capability, as customer 360 calls it (through the instance's upstream). */
 
 const dataset = demoDataset();
 const zd = dataset.zendesk;
@@ -16,12 +17,12 @@ const helixTickets = zd.tickets
 
 describe('support capability', () => {
   let h: Harness;
-  let support: SupportCapability;
+  let support: NonNullable<CapabilitySource['support']>;
   const options = () => ({ signal: new AbortController().signal, limit: 10 });
 
   beforeAll(async () => {
     h = await startHarness();
-    support = must(zendeskConnector.capabilities?.support, 'support factory')(h.client, instance);
+    support = must(testSource(zendeskConnector, h.client, h.config, instance).support, 'support');
   });
   afterAll(async () => h.close());
 
@@ -85,6 +86,38 @@ describe('support capability', () => {
       options(),
     );
     expect(none).toEqual({ tickets: [], matchedBy: null });
+  });
+
+  it('honours free-mail domains the lookup adds and those the identity rules are configured with', async () => {
+    const byLookup = await support.findTickets(
+      { domain: helix.domain, freeMailDomains: [helix.domain] },
+      options(),
+    );
+    expect(byLookup).toEqual({ tickets: [], matchedBy: null });
+    const configured = must(
+      testSource(zendeskConnector, h.client, h.config, instance, {
+        identity: createIdentity([helix.domain]),
+      }).support,
+      'support',
+    );
+    expect(await configured.findTickets({ domain: helix.domain }, options())).toEqual({
+      tickets: [],
+      matchedBy: null,
+    });
+  });
+
+  it('sends every vendor request of a lookup through the upstream, one quota token each', async () => {
+    const hooks = countingHooks();
+    const counted = must(
+      testSource(zendeskConnector, h.client, h.config, instance, { hooks }).support,
+      'support',
+    );
+    h.sandbox.server.clearLog();
+    const found = await counted.findTickets({ domain: helix.domain }, options());
+    expect(found.matchedBy).toBe('domain');
+    expect(hooks.requests.map((request) => request.name)).toEqual(['search.organizations', 'search.tickets']);
+    expect(hooks.acquired).toHaveLength(hooks.requests.length);
+    expect(h.sandbox.server.requests).toHaveLength(hooks.requests.length);
   });
 
   it('honours the limit', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { jsonSchema, undescribed } from '@switchboard/kit/testing';
+import { connectorContract, contractProblems } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
 import {
   addCommentTool,
@@ -25,42 +25,12 @@ const ticketFixture = {
 };
 
 describe('tool contract', () => {
-  it('matches the snapshot of names, descriptions, schemas, scopes, annotations and cache policies', () => {
-    const tools = zendeskConnector.tools.map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      scopes: tool.scopes,
-      annotations: tool.annotations,
-      cache: tool.cache && {
-        ttlSeconds: tool.cache.ttlSeconds,
-        scope: tool.cache.scope,
-        negativeTtlSeconds: tool.cache.negativeTtlSeconds,
-      },
-      invalidates: tool.invalidates !== undefined,
-      timeoutMs: tool.timeoutMs,
-      input: jsonSchema(tool.input, 'input'),
-      output: jsonSchema(tool.output, 'output'),
-    }));
-    const resources = zendeskConnector.resources.map((resource) => ({
-      name: resource.name,
-      uriTemplate: resource.uriTemplate,
-      scopes: resource.scopes,
-      description: resource.description,
-    }));
-    expect({ tools, resources }).toMatchSnapshot();
+  it('matches the snapshot of what agents and operators see: listings, scopes, cache policies, deadlines', () => {
+    expect(connectorContract(zendeskConnector)).toMatchSnapshot();
   });
 
-  it('describes every input field and every top-level output field', () => {
-    for (const tool of zendeskConnector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
-      const output = jsonSchema(tool.output, 'output');
-      const topLevel = Object.entries(output.properties ?? {}).filter(
-        ([, node]) => node.description === undefined,
-      );
-      expect(topLevel.map(([key]) => `${tool.name}.${key}`)).toEqual([]);
-    }
-    expect(undescribed(jsonSchema(ZendeskConfig, 'input'), 'config')).toEqual([]);
+  it('keeps the contract rules every connector keeps', () => {
+    expect(contractProblems(zendeskConnector)).toEqual([]);
   });
 
   it('declares reads read-only and cached under support:read, writes truthful under support:write', () => {
@@ -90,15 +60,6 @@ describe('tool contract', () => {
       }
     }
     for (const resource of zendeskConnector.resources) expect(resource.scopes).toEqual(['support:read']);
-  });
-
-  it('names only sibling tools in {tool:...} references', () => {
-    const names = new Set(zendeskConnector.tools.map((tool) => tool.name));
-    for (const tool of zendeskConnector.tools) {
-      const text = JSON.stringify([tool.description, jsonSchema(tool.input, 'input')]);
-      for (const match of text.matchAll(/\{tool:([a-z_]+)\}/g))
-        expect(names.has(match[1] ?? ''), match[0]).toBe(true);
-    }
   });
 
   it('invalidates the tags the reads are cached under', () => {

@@ -1,19 +1,14 @@
-import { createServer } from 'node:net';
-import { isSecretSchema } from '@switchboard/kit';
-import { silentLogger } from '@switchboard/kit/testing';
-import { BULK_ORGANIZATION, zendeskSandboxConfig } from '@switchboard/sandbox';
+import { isSecretSchema, type Upstream, upstreamProfileOf } from '@switchboard/kit';
+import { callTool, countingHooks, silentLogger, testContext, testUpstream } from '@switchboard/kit/testing';
+import { BULK_ORGANIZATION } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findUserTool,
-  getTicketTool,
-  parseRetryAfter,
-  searchTicketsTool,
-  ZendeskConfig,
-  zendeskConnector,
-} from '../src/index.js';
-import { call, type Harness, instance, must, startHarness, toolError } from './helpers.js';
+import { searchTicketsTool, ZendeskConfig, zendesk, zendeskConnector } from '../src/index.js';
+import { type Harness, instance, startHarness } from './helpers.js';
 
-/** Zendesk's limits (1,000-result search window, 429s) and failure paths, through the sandbox. */
+/**
+ * Zendesk's 1,000-result search window, through the sandbox, and the configuration. Rate limits and
+ * failure paths are in accounting.test.ts.
+ */
 
 describe('the 1,000-result search window', () => {
   let h: Harness;
@@ -28,7 +23,7 @@ describe('the 1,000-result search window', () => {
     const pages: Array<{ truncated: boolean; note?: string; total: number }> = [];
     let cursor: string | undefined;
     do {
-      const out = await call(searchTicketsTool, { tag: BULK_ORGANIZATION.tag, limit, cursor }, h.ctx);
+      const out = await callTool(searchTicketsTool, { tag: BULK_ORGANIZATION.tag, limit, cursor }, h.ctx);
       seen.push(...out.tickets.map((ticket) => ticket.id));
       pages.push(out);
       cursor = out.nextCursor;
@@ -64,12 +59,35 @@ describe('the 1,000-result search window', () => {
     }
   });
 
+  it('ends the page as truncated when Zendesk refuses a page as past its window anyway (422)', async () => {
+    const hooks = countingHooks();
+    const real = testUpstream(upstreamProfileOf(zendesk.spec, h.config), { hooks });
+    // Stands in for a result set that grew between pages: the page asked for lies past result 1,000.
+    const upstream: Upstream = {
+      signal: real.signal,
+      run: real.run,
+      fetch: (request) => real.fetch({ ...request, query: { ...request.query, page: 11 } }),
+    };
+    h.sandbox.server.clearLog();
+    const out = await callTool(
+      searchTicketsTool,
+      { tag: BULK_ORGANIZATION.tag, limit: 100 },
+      testContext(h.client, h.config, { instance, upstream }),
+    );
+    expect(out).toMatchObject({ tickets: [], truncated: true });
+    expect(out.nextCursor).toBeUndefined();
+    expect(h.sandbox.server.requestsTo('/api/v2/search.json').map((request) => request.status)).toEqual([
+      422,
+    ]);
+    expect(hooks.requests).toEqual([{ name: 'search.tickets', outcome: 'invalid_input' }]);
+  });
+
   it('pages a narrowed search under the cap completely, without truncation', async () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     let truncated = true;
     do {
-      const out = await call(
+      const out = await callTool(
         searchTicketsTool,
         { organization: BULK_ORGANIZATION.name, status: 'new', limit: 100, cursor },
         h.ctx,
@@ -82,131 +100,6 @@ describe('the 1,000-result search window', () => {
     expect(truncated).toBe(false);
     expect(seen).toHaveLength(300);
     expect(new Set(seen).size).toBe(300);
-  });
-});
-
-describe('rate limits', () => {
-  it('retries a 429 once after its short Retry-After (request log shows the wait)', async () => {
-    const h = await startHarness({ rateLimitPerMinute: 1, rateLimitWindowMs: 1000 });
-    try {
-      await call(searchTicketsTool, { status: 'open', limit: 1 }, h.ctx);
-      h.sandbox.server.clearLog();
-      const out = await call(searchTicketsTool, { status: 'open', limit: 1 }, h.ctx);
-      expect(out.tickets).toHaveLength(1);
-      const [limited, retried] = h.sandbox.server.requestsTo('/api/v2/search.json');
-      expect(limited?.status).toBe(429);
-      expect(retried?.status).toBe(200);
-      expect(must(retried, 'retry').at - must(limited, '429').at).toBeGreaterThanOrEqual(950);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('answers rate_limited with retryAfterMs when Retry-After is longer than maxRetryWaitMs, without retrying', async () => {
-    const h = await startHarness({ faultRetryAfterSeconds: 30 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/v2/users', rateLimit: true });
-      const error = await toolError(
-        call(findUserTool, { email: 'maya.lindqvist@helix-robotics.com' }, h.ctx),
-      );
-      expect(error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 30_000 });
-      expect(error.message).toContain('30 s');
-      expect(h.sandbox.server.requestsTo('/api/v2/users')).toHaveLength(1);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('does not retry at all with maxRetryWaitMs 0', async () => {
-    const h = await startHarness({ rateLimitPerMinute: 1, rateLimitWindowMs: 1000 }, { maxRetryWaitMs: 0 });
-    try {
-      await call(searchTicketsTool, { status: 'open', limit: 1 }, h.ctx);
-      const error = await toolError(call(searchTicketsTool, { status: 'open', limit: 1 }, h.ctx));
-      expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 1000 });
-      expect(h.sandbox.server.requestsTo('/api/v2/search.json')).toHaveLength(2);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('reads Retry-After in seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('7')).toBe(7000);
-    expect(
-      parseRetryAfter('Thu, 01 Jan 2099 00:00:10 GMT', Date.parse('Thu, 01 Jan 2099 00:00:00 GMT')),
-    ).toBe(10_000);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
-  });
-});
-
-describe('failures', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await startHarness({}, { timeoutMs: 300 });
-  });
-  afterAll(async () => h.close());
-
-  it('maps a hung Zendesk to timeout', async () => {
-    h.sandbox.server.inject({ pathPrefix: '/api/v2/search.json', hang: true });
-    try {
-      const started = performance.now();
-      const error = await toolError(call(searchTicketsTool, { status: 'open' }, h.ctx));
-      expect(error).toMatchObject({ code: 'timeout', retryable: true });
-      expect(performance.now() - started).toBeLessThan(2000);
-    } finally {
-      h.sandbox.server.clearFaults();
-    }
-  });
-
-  it('maps an aborted call (the gateway deadline) to timeout at once', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    const error = await toolError(call(getTicketTool, { id: 1 }, { ...h.ctx, signal: controller.signal }));
-    expect(error.code).toBe('timeout');
-  });
-
-  it('maps 5xx to upstream_unavailable without the vendor body', async () => {
-    h.sandbox.server.inject({ pathPrefix: '/api/v2/tickets', errorRate: 1 });
-    try {
-      const error = await toolError(call(getTicketTool, { id: 1 }, h.ctx));
-      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
-      expect(error.message).toContain('503');
-      expect(error.message).not.toContain('temporarily');
-    } finally {
-      h.sandbox.server.clearFaults();
-    }
-  });
-
-  it('maps refused credentials to a non-retryable upstream_unavailable naming no secret; check() fails too', async () => {
-    const config = ZendeskConfig.parse({ ...zendeskSandboxConfig(h.sandbox), apiToken: 'wrong-token-123' });
-    const client = await zendeskConnector.connect(config, { logger: silentLogger(), instance });
-    const error = await toolError(call(searchTicketsTool, { status: 'open' }, { ...h.ctx, client, config }));
-    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
-    expect(error.message).not.toContain('wrong-token-123');
-    await expect(
-      zendeskConnector.check?.(client, { signal: new AbortController().signal }),
-    ).rejects.toThrow();
-    await expect(
-      zendeskConnector.check?.(h.client, { signal: new AbortController().signal }),
-    ).resolves.toBeUndefined();
-  });
-
-  it('maps an unreachable Zendesk to upstream_unavailable', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 1));
-      });
-    });
-    const config = ZendeskConfig.parse({
-      ...zendeskSandboxConfig(h.sandbox),
-      baseUrl: `http://127.0.0.1:${port}`,
-    });
-    const client = await zendeskConnector.connect(config, { logger: silentLogger(), instance });
-    const error = await toolError(call(getTicketTool, { id: 1 }, { ...h.ctx, client, config }));
-    expect(error.code).toBe('upstream_unavailable');
-    expect(error.message).not.toContain(String(port));
   });
 });
 

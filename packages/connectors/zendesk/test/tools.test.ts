@@ -1,3 +1,4 @@
+import { callTool, must, toolError } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,7 @@ import {
   searchTicketsTool,
   ticketResource,
 } from '../src/index.js';
-import { call, type Harness, must, startHarness, toolError } from './helpers.js';
+import { type Harness, startHarness } from './helpers.js';
 
 /** Every tool through fetch against the sandbox; expected values come from the dataset. */
 
@@ -35,7 +36,7 @@ describe('zendesk tools against the sandbox', () => {
   afterAll(async () => h.close());
 
   it('search_tickets by requester email returns exactly their tickets, with requester and link', async () => {
-    const out = await call(
+    const out = await callTool(
       searchTicketsTool,
       { requesterEmail: HERO_EMAILS.everywhere.toUpperCase() },
       h.ctx,
@@ -70,7 +71,7 @@ describe('zendesk tools against the sandbox', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const out = await call(searchTicketsTool, { status: 'unsolved', limit: 3, cursor }, h.ctx);
+      const out = await callTool(searchTicketsTool, { status: 'unsolved', limit: 3, cursor }, h.ctx);
       expect(out.total).toBe(expected.length);
       seen.push(...out.tickets.map((ticket) => ticket.id));
       updated.push(...out.tickets.map((ticket) => ticket.updatedAt ?? ''));
@@ -84,7 +85,7 @@ describe('zendesk tools against the sandbox', () => {
   });
 
   it('search_tickets combines organization, status and priority, and refuses a cursor of other criteria', async () => {
-    const out = await call(
+    const out = await callTool(
       searchTicketsTool,
       { organization: helixOrg.name, status: 'unsolved', priority: 'urgent' },
       h.ctx,
@@ -93,9 +94,9 @@ describe('zendesk tools against the sandbox', () => {
       (t) => t.organizationId === helixOrgId && UNSOLVED.has(t.status) && t.priority === 'urgent',
     );
     expect(out.tickets.map((ticket) => ticket.id)).toEqual(expected.map((ticket) => ticket.id));
-    const first = await call(searchTicketsTool, { status: 'unsolved', limit: 1 }, h.ctx);
+    const first = await callTool(searchTicketsTool, { status: 'unsolved', limit: 1 }, h.ctx);
     const error = await toolError(
-      call(
+      callTool(
         searchTicketsTool,
         { status: 'solved', limit: 1, cursor: must(first.nextCursor, 'cursor') },
         h.ctx,
@@ -106,14 +107,14 @@ describe('zendesk tools against the sandbox', () => {
   });
 
   it('search_tickets text is searched as words, never as query syntax', async () => {
-    const out = await call(searchTicketsTool, { text: 'servo E17' }, h.ctx);
+    const out = await callTool(searchTicketsTool, { text: 'servo E17' }, h.ctx);
     const expected = zd.tickets.filter((t) =>
       ['servo', 'e17'].every((word) => `${t.subject}\n${t.description}`.toLowerCase().includes(word)),
     );
     expect(out.tickets.map((t) => t.id).sort()).toEqual(expected.map((t) => t.id).sort());
     expect(expected.length).toBeGreaterThan(0);
 
-    const injected = await call(searchTicketsTool, { text: 'status:closed type:user' }, h.ctx);
+    const injected = await callTool(searchTicketsTool, { text: 'status:closed type:user' }, h.ctx);
     expect(injected.tickets).toEqual([]);
     const [request] = h.sandbox.server.requestsTo('/api/v2/search.json').slice(-1);
     expect(new URLSearchParams(request?.query).get('query')).toBe('type:ticket "status:closed" "type:user"');
@@ -124,7 +125,7 @@ describe('zendesk tools against the sandbox', () => {
       zd.tickets.find((t) => t.requesterId === maya.id && t.priority === 'urgent'),
       'urgent ticket',
     );
-    const out = await call(getTicketTool, { id: ticket.id }, h.ctx);
+    const out = await callTool(getTicketTool, { id: ticket.id }, h.ctx);
     expect(out.ticket).toMatchObject({ id: ticket.id, subject: ticket.subject, status: ticket.status });
     expect(out.description).toBe(ticket.description);
     expect(out.requester).toMatchObject({ id: maya.id, email: HERO_EMAILS.everywhere });
@@ -143,7 +144,7 @@ describe('zendesk tools against the sandbox', () => {
     const seen: number[] = [];
     let commentsCursor: string | undefined;
     do {
-      const page = await call(getTicketTool, { id: ticket.id, commentLimit: 1, commentsCursor }, h.ctx);
+      const page = await callTool(getTicketTool, { id: ticket.id, commentLimit: 1, commentsCursor }, h.ctx);
       expect(page.comments.length).toBeLessThanOrEqual(1);
       seen.push(...page.comments.map((comment) => comment.id));
       commentsCursor = page.nextCommentsCursor;
@@ -154,9 +155,9 @@ describe('zendesk tools against the sandbox', () => {
       zd.tickets.find((t) => t.id !== ticket.id && t.comments.length > 1),
       'other ticket',
     );
-    const page = await call(getTicketTool, { id: other.id, commentLimit: 1 }, h.ctx);
+    const page = await callTool(getTicketTool, { id: other.id, commentLimit: 1 }, h.ctx);
     const error = await toolError(
-      call(
+      callTool(
         getTicketTool,
         { id: ticket.id, commentsCursor: must(page.nextCommentsCursor, 'comments cursor') },
         h.ctx,
@@ -167,8 +168,8 @@ describe('zendesk tools against the sandbox', () => {
 
   it('get_ticket and add_comment on an unknown id answer not_found naming the id and search_tickets', async () => {
     for (const promise of [
-      call(getTicketTool, { id: 987654321 }, h.ctx),
-      call(addCommentTool, { ticketId: 987654321, body: 'Hello', visibility: 'internal' }, h.ctx),
+      callTool(getTicketTool, { id: 987654321 }, h.ctx),
+      callTool(addCommentTool, { ticketId: 987654321, body: 'Hello', visibility: 'internal' }, h.ctx),
     ]) {
       const error = await toolError(promise);
       expect(error.code).toBe('not_found');
@@ -178,7 +179,7 @@ describe('zendesk tools against the sandbox', () => {
   });
 
   it('find_user finds a person by email with their organization; an unknown email is not_found', async () => {
-    const out = await call(findUserTool, { email: HERO_EMAILS.everywhere }, h.ctx);
+    const out = await callTool(findUserTool, { email: HERO_EMAILS.everywhere }, h.ctx);
     expect(out.user).toMatchObject({
       id: maya.id,
       email: HERO_EMAILS.everywhere,
@@ -186,14 +187,14 @@ describe('zendesk tools against the sandbox', () => {
       organizationId: helixOrgId,
       organizationName: helixOrg.name,
     });
-    const error = await toolError(call(findUserTool, { email: 'nobody@nowhere.example' }, h.ctx));
+    const error = await toolError(callTool(findUserTool, { email: 'nobody@nowhere.example' }, h.ctx));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain('nobody@nowhere.example');
     expect(error.message).toContain('zendesk__search_tickets');
   });
 
   it('create_ticket opens a ticket that the next search and get_ticket find', async () => {
-    const created = await call(
+    const created = await callTool(
       createTicketTool,
       {
         subject: 'Replacement drives for line 5',
@@ -217,11 +218,15 @@ describe('zendesk tools against the sandbox', () => {
     const posted = h.sandbox.server.requestsTo('/api/v2/tickets.json', 'POST').at(-1);
     expect(posted).toMatchObject({ status: 201 });
 
-    const found = await call(searchTicketsTool, { requesterEmail: 'ops.lead@helix-robotics.com' }, h.ctx);
+    const found = await callTool(searchTicketsTool, { requesterEmail: 'ops.lead@helix-robotics.com' }, h.ctx);
     expect(found.tickets.map((ticket) => ticket.id)).toEqual([created.ticket.id]);
-    const byOrg = await call(searchTicketsTool, { organization: String(helixOrgId), status: 'new' }, h.ctx);
+    const byOrg = await callTool(
+      searchTicketsTool,
+      { organization: String(helixOrgId), status: 'new' },
+      h.ctx,
+    );
     expect(byOrg.tickets.map((ticket) => ticket.id)).toContain(created.ticket.id);
-    const detail = await call(getTicketTool, { id: created.ticket.id }, h.ctx);
+    const detail = await callTool(getTicketTool, { id: created.ticket.id }, h.ctx);
     expect(detail.comments.map((c) => [c.body, c.public])).toEqual([
       ['Please quote three SM-400 drives for line 5.', true],
     ]);
@@ -232,13 +237,13 @@ describe('zendesk tools against the sandbox', () => {
       zd.tickets.find((t) => t.requesterId === maya.id && t.priority === 'urgent'),
       'urgent ticket',
     );
-    const note = await call(
+    const note = await callTool(
       addCommentTool,
       { ticketId: ticket.id, body: 'Drives shipped by courier, ETA 08:00.', visibility: 'internal' },
       h.ctx,
     );
     expect(note.comment).toMatchObject({ body: 'Drives shipped by courier, ETA 08:00.', public: false });
-    const reply = await call(
+    const reply = await callTool(
       addCommentTool,
       {
         ticketId: ticket.id,
@@ -256,13 +261,13 @@ describe('zendesk tools against the sandbox', () => {
       },
     });
 
-    const detail = await call(getTicketTool, { id: ticket.id }, h.ctx);
+    const detail = await callTool(getTicketTool, { id: ticket.id }, h.ctx);
     expect(detail.ticket.status).toBe('pending');
     expect(detail.comments.slice(-2).map((c) => [c.body, c.public])).toEqual([
       ['Drives shipped by courier, ETA 08:00.', false],
       ['Our technician arrives tomorrow at 8:00.', true],
     ]);
-    const pending = await call(
+    const pending = await callTool(
       searchTicketsTool,
       { requesterEmail: HERO_EMAILS.everywhere, status: 'pending' },
       h.ctx,
@@ -276,7 +281,7 @@ describe('zendesk tools against the sandbox', () => {
       'closed ticket',
     );
     const error = await toolError(
-      call(addCommentTool, { ticketId: closed.id, body: 'Any news?', visibility: 'public' }, h.ctx),
+      callTool(addCommentTool, { ticketId: closed.id, body: 'Any news?', visibility: 'public' }, h.ctx),
     );
     expect(error.code).toBe('conflict');
     expect(error.message).toContain('zendesk__create_ticket');
@@ -287,7 +292,7 @@ describe('zendesk tools against the sandbox', () => {
     const ticket = must(zd.tickets[0], 'a ticket');
     const params = ticketResource.params.parse({ id: String(ticket.id) });
     const { json } = await ticketResource.read(params, h.ctx);
-    const viaTool = await call(getTicketTool, { id: ticket.id }, h.ctx);
+    const viaTool = await callTool(getTicketTool, { id: ticket.id }, h.ctx);
     expect(JSON.parse(JSON.stringify(json))).toEqual(JSON.parse(JSON.stringify(viaTool)));
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDataset, findCustomer } from '../dataset/generate.js';
 import { HERO, HERO_EMAILS } from '../dataset/heroes.js';
-import { type HubSpotSandbox, hubspotSandboxConfig, startHubSpotSandbox } from './sandbox.js';
+import { type HubSpotSandbox, startHubSpotSandbox } from './sandbox.js';
 
 /** Emulator-only behaviour over plain fetch; the connector's tests drive it through @hubspot/api-client. */
 
@@ -26,13 +26,6 @@ describe('HubSpot sandbox', () => {
     });
   const search = (type: string, body: unknown) =>
     call(`/crm/v3/objects/${type}/search`, { method: 'POST', body: JSON.stringify(body) });
-
-  it('points the connector configuration at itself', () => {
-    expect(hubspotSandboxConfig(sandbox)).toEqual({
-      accessToken: sandbox.accessToken,
-      basePath: sandbox.url,
-    });
-  });
 
   it("refuses a bad token with 401 and HubSpot's error body, without counting it", async () => {
     sandbox.resetRateLimits();

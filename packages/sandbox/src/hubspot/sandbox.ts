@@ -439,11 +439,3 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     close: () => server.close(),
   };
 }
-
-/** The connector configuration that points `@switchboard/connector-hubspot` at this sandbox. */
-export function hubspotSandboxConfig(sandbox: Pick<HubSpotSandbox, 'url' | 'accessToken'>): {
-  accessToken: string;
-  basePath: string;
-} {
-  return { accessToken: sandbox.accessToken, basePath: sandbox.url };
-}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SalesforceSandbox, salesforceSandboxConfig, startSalesforceSandbox } from './sandbox.js';
+import { type SalesforceSandbox, startSalesforceSandbox } from './sandbox.js';
 
 /** The emulator's wire behaviour, with plain fetch: what jsforce relies on. */
 
@@ -220,15 +220,5 @@ describe('Salesforce sandbox: REST', () => {
       { errorCode: 'REQUEST_LIMIT_EXCEEDED' },
     ]);
     sandbox.server.clearFaults();
-  });
-
-  it('gives the connector configuration pointing at itself', () => {
-    expect(salesforceSandboxConfig(sandbox)).toEqual({
-      loginUrl: sandbox.url,
-      version: '62.0',
-      authFlow: 'client_credentials',
-      clientId: sandbox.credentials.clientId,
-      clientSecret: sandbox.credentials.clientSecret,
-    });
   });
 });

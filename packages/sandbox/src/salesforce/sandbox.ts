@@ -554,14 +554,3 @@ function checkValue(store: RecordStore, def: FieldDef, value: unknown): FieldVal
   }
   return bad(`Field ${def.name} cannot be written.`);
 }
-
-/** The connector configuration that points `@switchboard/connector-salesforce` at a sandbox. */
-export function salesforceSandboxConfig(sandbox: SalesforceSandbox, overrides: { version?: string } = {}) {
-  return {
-    loginUrl: sandbox.url,
-    version: overrides.version ?? '62.0',
-    authFlow: 'client_credentials' as const,
-    clientId: sandbox.credentials.clientId,
-    clientSecret: sandbox.credentials.clientSecret,
-  };
-}

@@ -506,28 +506,3 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     close: () => server.close(),
   };
 }
-
-/** Connector configuration (for @switchboard/connector-slack) pointing at a running sandbox. */
-export interface SlackSandboxConnectorConfig {
-  slackApiUrl: string;
-  botToken: string;
-  userToken?: string;
-  allowedChannels: string[];
-}
-
-/**
- * The connector configuration that points @switchboard/connector-slack at this sandbox: both tokens
- * (when the sandbox has a user token) and posting allowed in #support-escalations only.
- */
-export function slackSandboxConfig(
-  sandbox: SlackSandbox,
-  overrides: Partial<SlackSandboxConnectorConfig> = {},
-): SlackSandboxConnectorConfig {
-  return {
-    slackApiUrl: sandbox.apiUrl,
-    botToken: sandbox.botToken,
-    ...(sandbox.userToken === null ? {} : { userToken: sandbox.userToken }),
-    allowedChannels: ['support-escalations'],
-    ...overrides,
-  };
-}

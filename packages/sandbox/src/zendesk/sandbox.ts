@@ -47,15 +47,6 @@ export interface ZendeskSandbox {
   close(): Promise<void>;
 }
 
-/** The connector configuration that points the Zendesk connector at this sandbox. */
-export function zendeskSandboxConfig(sandbox: ZendeskSandbox): {
-  baseUrl: string;
-  email: string;
-  apiToken: string;
-} {
-  return { baseUrl: sandbox.url, email: sandbox.email, apiToken: sandbox.apiToken };
-}
-
 const MAX_SEARCH_RESULTS = 1000;
 const MAX_PER_PAGE = 100;
 
