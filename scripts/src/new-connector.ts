@@ -1,224 +1,69 @@
 /**
  * Scaffolds a connector package: `pnpm new:connector <name> [--category crm|erp|support|other]`.
- * Writes packages/connectors/<name> with a working example tool, its README and a contract test,
+ * Writes packages/connectors/<name>: a connector on the kit's upstream seam with one example tool,
+ * an emulator of the vendor and tests of its contract and failure handling (see connector-template.ts),
  * then prints the remaining steps of docs/connectors.md. `--root DIR` writes under another tree.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type ConnectorCategory, namesOf, connectorFiles as templateFiles } from './connector-template.js';
+
+export { compareNames, markdownTable, namedList } from './connector-template.js';
 
 export interface ScaffoldOptions {
   name: string;
-  category: 'crm' | 'erp' | 'support' | 'other';
+  category: ConnectorCategory;
   root: string;
 }
 
-const NAME = /^[a-z][a-z0-9_]{1,30}$/;
+/**
+ * Lower-case words of letters and digits joined by single underscores, 2 to 20 characters. The name
+ * is the default namespace, and `<namespace>__<tool>` must stay within 45 characters.
+ */
+const NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+const MIN_NAME = 2;
+const MAX_NAME = 20;
 
-function pascal(name: string): string {
-  return name.replace(/(^|_)([a-z0-9])/g, (_m, _sep: string, c: string) => c.toUpperCase());
+/** Words that cannot name the connector's value in the generated modules. */
+const RESERVED = new Set(
+  [
+    'arguments await break case catch class const continue debugger default delete do else enum eval',
+    'export extends false finally for function if implements import in instanceof interface let new null',
+    'package private protected public return static super switch this throw true try typeof undefined',
+    'var void while with yield',
+  ].flatMap((line) => line.split(' ')),
+);
+
+export const CATEGORIES: readonly ConnectorCategory[] = ['crm', 'erp', 'support', 'other'];
+
+function isCategory(value: string | undefined): value is ConnectorCategory {
+  return CATEGORIES.some((category) => category === value);
 }
 
-function camel(name: string): string {
-  const p = pascal(name);
-  return p.charAt(0).toLowerCase() + p.slice(1);
+/** The name's problem, or undefined when it can name a connector. */
+export function nameProblem(name: string): string | undefined {
+  if (!NAME.test(name) || name.length < MIN_NAME || name.length > MAX_NAME) {
+    return (
+      `The name must be ${MIN_NAME} to ${MAX_NAME} lower-case letters and digits, words joined by single ` +
+      'underscores, starting with a letter, e.g. "pipedrive" or "zoho_crm". It becomes the namespace ' +
+      'that prefixes every tool name.'
+    );
+  }
+  const { id } = namesOf(name, 'other');
+  if (RESERVED.has(id)) return `The name must not be a reserved word of JavaScript ("${id}").`;
+  return undefined;
 }
 
 /** The files of a new connector package, by path relative to the repository root. */
-export function connectorFiles(options: ScaffoldOptions): Record<string, string> {
-  const { name, category } = options;
-  const Title = pascal(name);
-  const id = camel(name);
-  const scope = category === 'other' ? name : category;
-  const dir = `packages/connectors/${name}`;
-  return {
-    [`${dir}/package.json`]: `${JSON.stringify(
-      {
-        name: `@switchboard/connector-${name}`,
-        version: '0.1.0',
-        private: true,
-        description: `${Title} connector.`,
-        type: 'module',
-        exports: {
-          '.': { development: './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
-        },
-        files: ['dist'],
-        scripts: {
-          build: 'tsc -p tsconfig.build.json',
-          typecheck: 'tsc -p tsconfig.json',
-          test: 'vitest run',
-        },
-        dependencies: { '@switchboard/kit': 'workspace:*', zod: '^4.6.7' },
-        devDependencies: { '@switchboard/sandbox': 'workspace:*' },
-      },
-      null,
-      2,
-    )}\n`,
-    [`${dir}/tsconfig.json`]: `{
-  "extends": "../../../tsconfig.base.json",
-  "compilerOptions": { "noEmit": true, "customConditions": ["development"] },
-  "include": ["src", "test", "vitest.config.ts"]
-}
-`,
-    [`${dir}/tsconfig.build.json`]: `{
-  "extends": "../../../tsconfig.base.json",
-  "compilerOptions": { "rootDir": "src", "outDir": "dist" },
-  "include": ["src"],
-  "exclude": ["src/**/*.test.ts"]
-}
-`,
-    [`${dir}/vitest.config.ts`]: `export { default } from '../../../vitest.shared.js';\n`,
-    [`${dir}/src/config.ts`]: `import { secret } from '@switchboard/kit';
-import { z } from 'zod';
-
-/** Configuration of one ${Title} connector instance. */
-export const ${Title}Config = z.object({
-  baseUrl: z.url().describe('Base URL of the ${Title} API.'),
-  apiToken: secret('${Title} API token, from the environment.'),
-  timeoutMs: z.number().int().min(100).max(60_000).default(10_000).describe('Deadline of one vendor request.'),
-});
-
-export type ${Title}Config = z.output<typeof ${Title}Config>;
-`,
-    [`${dir}/src/connector.ts`]: `import { defineConnector } from '@switchboard/kit';
-import { ${Title}Config } from './config.js';
-
-export interface ${Title}Client {
-  baseUrl: string;
-  headers: Record<string, string>;
-  timeoutMs: number;
-}
-
-export const ${id} = defineConnector<${Title}Client, ${Title}Config>({
-  name: '${name}',
-  title: '${Title}',
-  description: '${Title}: describe what agents can do with it.',
-  category: '${category}',
-  config: ${Title}Config,
-  // Build the vendor client once per instance; never hang: every network step has a timeout.
-  async connect(config) {
-    return {
-      baseUrl: config.baseUrl.replace(/\\/+$/, ''),
-      headers: { authorization: \`Bearer \${config.apiToken}\` },
-      timeoutMs: config.timeoutMs,
-    };
-  },
-});
-`,
-    [`${dir}/src/tools.ts`]: `import { ToolError } from '@switchboard/kit';
-import { z } from 'zod';
-import { ${id} } from './connector.js';
-
-export const getRecordTool = ${id}.tool({
-  name: 'get_record',
-  title: 'Get a ${Title} record',
-  description: 'One ${Title} record by id. Replace this example with the tools agents need.',
-  input: z.object({ id: z.string().min(1).max(100).describe('The record id.') }),
-  output: z.object({
-    id: z.string().describe('The record id.'),
-    name: z.string().describe('Its name.'),
-  }),
-  scopes: ['${scope}:read'],
-  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-  cache: { ttlSeconds: 60, scope: 'shared', tags: (input) => [\`${name}:record:\${input.id}\`] },
-  timeoutMs: 10_000,
-  async handler(input, ctx) {
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.client.timeoutMs)]);
-    const response = await fetch(\`\${ctx.client.baseUrl}/records/\${encodeURIComponent(input.id)}\`, {
-      headers: ctx.client.headers,
-      signal,
-    }).catch((cause: unknown) => {
-      throw new ToolError('upstream_unavailable', '${Title} cannot be reached right now.', { cause });
-    });
-    if (response.status === 404) throw new ToolError('not_found', \`No ${Title} record "\${input.id}".\`);
-    if (!response.ok) {
-      throw new ToolError('upstream_unavailable', \`${Title} answered \${response.status}.\`, {
-        cause: await response.text(),
-      });
-    }
-    const body = z.object({ id: z.string(), name: z.string() }).safeParse(await response.json());
-    if (!body.success) throw new ToolError('internal', '${Title} sent an unexpected record.', { cause: body.error });
-    return body.data;
-  },
-});
-
-export const tools = [getRecordTool];
-`,
-    [`${dir}/src/index.ts`]: `import { ${id} } from './connector.js';
-import { tools } from './tools.js';
-
-/** The ${Title} connector as the gateway mounts it. */
-export const ${id}Connector = ${id}.build({ tools });
-
-export { ${Title}Config } from './config.js';
-export { ${id} } from './connector.js';
-export { getRecordTool, tools } from './tools.js';
-`,
-    [`${dir}/test/contract.test.ts`]: `import { readFileSync } from 'node:fs';
-import { jsonSchema, undescribed } from '@switchboard/kit/testing';
-import { describe, expect, it } from 'vitest';
-import { ${Title}Config, ${id}Connector } from '../src/index.js';
-
-describe('${name} contract', () => {
-  it('matches the snapshot of what agents see', () => {
-    const tools = ${id}Connector.tools.map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      scopes: tool.scopes,
-      annotations: tool.annotations,
-      input: jsonSchema(tool.input, 'input'),
-      output: jsonSchema(tool.output, 'output'),
-    }));
-    expect(tools).toMatchSnapshot();
-  });
-
-  it('describes every input, output and configuration field', () => {
-    for (const tool of ${id}Connector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input'), tool.name)).toEqual([]);
-      expect(undescribed(jsonSchema(tool.output, 'output'), tool.name)).toEqual([]);
-    }
-    expect(undescribed(jsonSchema(${Title}Config, 'input'), 'config')).toEqual([]);
-  });
-
-  it('documents every tool and configuration field in the README', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const tool of ${id}Connector.tools) expect(readme).toContain(\`\\\`\${tool.name}\\\`\`);
-    for (const field of Object.keys(${Title}Config.shape)) expect(readme).toContain(\`\\\`\${field}\\\`\`);
-  });
-});
-`,
-    [`${dir}/README.md`]: `# @switchboard/connector-${name}
-
-${Title} connector. Replace this text with what the connector reads and writes.
-
-## Tools
-
-| tool | input | scope | cache |
-| --- | --- | --- | --- |
-| \`get_record\` | \`id\` | \`${scope}:read\` | 60 s, tag \`${name}:record:<id>\` |
-
-## Configuration
-
-| field | meaning |
-| --- | --- |
-| \`baseUrl\` | Base URL of the ${Title} API. |
-| \`apiToken\` | API token, from the environment: \`apiToken: \${${name.toUpperCase()}_API_TOKEN}\`. |
-| \`timeoutMs\` | Deadline of one vendor request (default 10000). |
-
-## Limits
-
-Say what the vendor limits are, how the connector respects them, and which default upstream quota
-it declares.
-`,
-  };
+export function connectorFiles(options: Omit<ScaffoldOptions, 'root'>): Record<string, string> {
+  return templateFiles(namesOf(options.name, options.category));
 }
 
 export function scaffold(options: ScaffoldOptions): string[] {
-  if (!NAME.test(options.name)) {
-    throw new Error(`The name must match ${NAME} (lower case, digits, underscores), e.g. "pipedrive".`);
-  }
+  const problem = nameProblem(options.name);
+  if (problem !== undefined) throw new Error(problem);
   const dir = join(options.root, 'packages/connectors', options.name);
   if (existsSync(dir)) throw new Error(`${relative(options.root, dir)} exists already.`);
   const written: string[] = [];
@@ -231,6 +76,34 @@ export function scaffold(options: ScaffoldOptions): string[] {
   return written;
 }
 
+/** What to do after scaffolding, in the order of docs/connectors.md. */
+export function nextSteps(name: string, fileCount: number): string {
+  const { title, id } = namesOf(name, 'other');
+  const pkg = `@switchboard/connector-${name}`;
+  return [
+    `Created ${fileCount} files in packages/connectors/${name}.`,
+    '',
+    'Next (docs/connectors.md):',
+    `  1. pnpm install && pnpm --filter ${pkg} test`,
+    '     (against the emulator in test/emulator.ts; the first run writes the contract snapshot)',
+    "  2. read the vendor's API description and make test/emulator.ts answer as it documents: paths,",
+    '     auth, status codes, error bodies, Retry-After',
+    `  3. src/client.ts: the failure rules of ${title} as data (status and vendor error codes), the 429`,
+    '     wait without Retry-After; src/connector.ts: the documented quota, the readiness probe',
+    '  4. replace the example tool in src/tools.ts (requests through the fetch helper, answers parsed by',
+    '     zod schemas) and keep test/upstream.test.ts proving each tool: one quota token per request,',
+    '     not found, refused credentials, forbidden, 429 with Retry-After, timeout; update README.md',
+    `  5. move the emulator into packages/sandbox as start${title}Sandbox, seeded from the shared`,
+    '     dataset, and type sandboxConfig in src/testing.ts with it',
+    '  6. add the emulator and sandboxConfig to the demo world (packages/demo/src/index.ts, with',
+    `     "${pkg}": "workspace:*" in packages/demo/package.json)`,
+    `  7. mount it: "${pkg}": "workspace:*" in apps/gateway/package.json,`,
+    `     ${id}Connector in the catalogue of apps/gateway/src/connectors.ts`,
+    '  8. pnpm lint && pnpm typecheck && pnpm test',
+    '',
+  ].join('\n');
+}
+
 export function cli(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -238,7 +111,7 @@ export function cli(): void {
   });
   const name = positionals[0];
   const category = values.category;
-  if (!name || (category !== 'crm' && category !== 'erp' && category !== 'support' && category !== 'other')) {
+  if (name === undefined || positionals.length > 1 || !isCategory(category)) {
     process.stderr.write('Usage: pnpm new:connector <name> [--category crm|erp|support|other]\n');
     process.exitCode = 2;
     return;
@@ -246,19 +119,7 @@ export function cli(): void {
   const root = values.root ?? fileURLToPath(new URL('../..', import.meta.url));
   try {
     const written = scaffold({ name, category, root });
-    process.stdout.write(
-      [
-        `Created ${written.length} files in packages/connectors/${name}.`,
-        '',
-        'Next (docs/connectors.md):',
-        '  1. pnpm install',
-        `  2. replace the example tool in src/tools.ts; run: pnpm --filter @switchboard/connector-${name} test`,
-        `  3. mount it: add "@switchboard/connector-${name}": "workspace:*" to apps/gateway/package.json`,
-        '     and one line to apps/gateway/src/connectors.ts',
-        '  4. add an emulator to packages/sandbox and the connector to the demo profile',
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(nextSteps(name, written.length));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
