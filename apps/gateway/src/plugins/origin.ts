@@ -1,9 +1,11 @@
+import { isIPv4 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
 
+/** `localhost`, `::1` or an IPv4 address in 127.0.0.0/8; not a DNS name that merely starts with `127.`. */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || host.startsWith('127.');
+  return LOOPBACK_NAMES.has(host) || (isIPv4(host) && host.startsWith('127.'));
 }
 
 export interface OriginPolicy {
@@ -61,30 +63,23 @@ export class OriginGuard {
 
   /** Fastify onRequest hook. */
   readonly hook = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const origin = request.headers.origin;
-    if (!this.originAllowed(origin)) {
-      request.log.warn({ origin }, 'refused foreign origin');
-      return reply
-        .code(403)
-        .send(
-          jsonRpcError(
-            -32000,
-            `Forbidden: origin ${origin} is not allowed. Add it to server.allowedOrigins if it is yours.`,
-          ),
-        );
-    }
-    const host = request.headers.host;
-    if (!this.hostAllowed(host)) {
-      request.log.warn({ host }, 'refused foreign host');
-      return reply
-        .code(403)
-        .send(
-          jsonRpcError(
-            -32000,
-            `Forbidden: host ${host ?? '(none)'} is not allowed. Add it to server.allowedHosts.`,
-          ),
-        );
-    }
+    const { origin, host } = request.headers;
+    const refusal = !this.originAllowed(origin)
+      ? {
+          log: { origin },
+          what: 'origin',
+          message: `Forbidden: origin ${origin} is not allowed. Add it to server.allowedOrigins if it is yours.`,
+        }
+      : !this.hostAllowed(host)
+        ? {
+            log: { host },
+            what: 'host',
+            message: `Forbidden: host ${host ?? '(none)'} is not allowed. Add it to server.allowedHosts.`,
+          }
+        : undefined;
+    if (refusal === undefined) return;
+    request.log.warn(refusal.log, `refused foreign ${refusal.what}`);
+    return reply.code(403).send(jsonRpcError(-32000, refusal.message));
   };
 }
 
