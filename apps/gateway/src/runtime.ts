@@ -137,36 +137,27 @@ export class Runtime {
       this.logger.warn({ timeoutMs }, 'starting without redis: limits are per process until it connects');
   }
 
-  /** Readiness of the shared dependencies (Redis), each under the deadline. */
+  /** Readiness of the shared dependencies (database, Redis), each under the deadline. */
   async checkDependencies(timeoutMs: number): Promise<Record<string, InstanceCheck>> {
     const results: Record<string, InstanceCheck> = {};
-    if (this.store) {
+    const probe = async (name: string, ping: () => Promise<unknown>) => {
       const started = performance.now();
+      const latencyMs = () => Math.round(performance.now() - started);
       try {
+        await ping();
+        results[name] = { status: 'ok', latencyMs: latencyMs() };
+      } catch (error) {
+        results[name] = { status: 'error', latencyMs: latencyMs(), reason: errorReason(error) };
+      }
+    };
+    const { store, redis } = this;
+    if (store) {
+      await probe('database', async () => {
         if (!this.migrated) throw new Error('migrations not applied yet');
-        await this.store.ping(AbortSignal.timeout(timeoutMs));
-        results.database = { status: 'ok', latencyMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        results.database = {
-          status: 'error',
-          latencyMs: Math.round(performance.now() - started),
-          reason: errorReason(error),
-        };
-      }
+        await store.ping(AbortSignal.timeout(timeoutMs));
+      });
     }
-    if (this.redis) {
-      const started = performance.now();
-      try {
-        await pingRedis(this.redis, timeoutMs);
-        results.redis = { status: 'ok', latencyMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        results.redis = {
-          status: 'error',
-          latencyMs: Math.round(performance.now() - started),
-          reason: errorReason(error),
-        };
-      }
-    }
+    if (redis) await probe('redis', () => pingRedis(redis, timeoutMs));
     return results;
   }
 

@@ -95,69 +95,58 @@ export function capabilitySources(
       instance: { namespace: instance.info.namespace, connector: instance.info.connector },
       title: instance.connector.title,
     };
+    /** One capability method through `call`: the caller's options plus what the gateway supplies. */
+    const via = <T>(
+      method: string,
+      args: unknown,
+      schema: z.ZodType<T>,
+      options: Omit<CallOptions, keyof Supplied>,
+      run: (adapters: Adapters, options: CallOptions) => Promise<T>,
+    ) =>
+      call(
+        instance,
+        method,
+        args,
+        schema,
+        (adapters, supplied) => run(adapters, { ...options, ...supplied }),
+        options.signal,
+      );
     if (factories.crm) {
+      const crm = (a: Adapters) => required(a.crm, 'crm');
       source.crm = {
         findAccounts: (lookup, options) =>
-          call(
-            instance,
-            'crm.findAccounts',
-            lookup,
-            AccountMatches,
-            (a, s) => required(a.crm, 'crm').findAccounts(lookup, { ...options, ...s }),
-            options.signal,
-          ),
+          via('crm.findAccounts', lookup, AccountMatches, options, (a, o) => crm(a).findAccounts(lookup, o)),
         getAccountDetail: (id, options) =>
-          call(
-            instance,
-            'crm.getAccountDetail',
-            { id },
-            AccountDetail,
-            (a, s) => required(a.crm, 'crm').getAccountDetail(id, { ...options, ...s }),
-            options.signal,
+          via('crm.getAccountDetail', { id }, AccountDetail, options, (a, o) =>
+            crm(a).getAccountDetail(id, o),
           ),
       };
     }
     if (factories.erp) {
+      const erp = (a: Adapters) => required(a.erp, 'erp');
       source.erp = {
         findCustomers: (lookup, options) =>
-          call(
-            instance,
-            'erp.findCustomers',
-            lookup,
-            AccountMatches,
-            (a, s) => required(a.erp, 'erp').findCustomers(lookup, { ...options, ...s }),
-            options.signal,
+          via('erp.findCustomers', lookup, AccountMatches, options, (a, o) =>
+            erp(a).findCustomers(lookup, o),
           ),
         getFinancials: (id, options) =>
-          call(
-            instance,
-            'erp.getFinancials',
-            { id },
-            Financials,
-            (a, s) => required(a.erp, 'erp').getFinancials(id, { ...options, ...s }),
-            options.signal,
-          ),
+          via('erp.getFinancials', { id }, Financials, options, (a, o) => erp(a).getFinancials(id, o)),
       };
     }
     if (factories.support) {
+      const support = (a: Adapters) => required(a.support, 'support');
       source.support = {
         findTickets: (lookup, options) =>
-          call(
-            instance,
-            'support.findTickets',
-            { lookup, limit: options.limit },
-            Tickets,
-            (a, s) => required(a.support, 'support').findTickets(lookup, { ...options, ...s }),
-            options.signal,
+          via('support.findTickets', { lookup, limit: options.limit }, Tickets, options, (a, o) =>
+            support(a).findTickets(lookup, { ...o, limit: options.limit }),
           ),
         recentConversations: (lookup, options) =>
-          call(
-            instance,
+          via(
             'support.recentConversations',
             { lookup, limit: options.limit },
             Conversations,
-            (a, s) => required(a.support, 'support').recentConversations(lookup, { ...options, ...s }),
-            options.signal,
+            options,
+            (a, o) => support(a).recentConversations(lookup, { ...o, limit: options.limit }),
           ),
       };
     }

@@ -9,6 +9,7 @@ import { createKey } from '../src/admin.js';
 import { createLogger } from '../src/logger.js';
 import { FIXTURE_CATALOGUE, type FixtureClient } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
+import { postRpc, toolCall } from './rpc.js';
 
 const RESOURCE = 'http://127.0.0.1/mcp';
 const METADATA_URL = 'http://127.0.0.1/.well-known/oauth-protected-resource/mcp';
@@ -79,20 +80,11 @@ describe('authentication, authorization and audit over HTTP', () => {
   });
 
   async function callEcho(authorization: string | undefined) {
-    return fetch(gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        ...(authorization === undefined ? {} : { authorization }),
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'fixture__echo', arguments: { text: 'hi', password: 'hunter2-in-input' } },
-      }),
-    });
+    return postRpc(
+      gateway.url,
+      toolCall(1, 'fixture__echo', { text: 'hi', password: 'hunter2-in-input' }),
+      authorization === undefined ? {} : { authorization },
+    );
   }
 
   async function client(token: string): Promise<Client> {
@@ -174,19 +166,8 @@ describe('authentication, authorization and audit over HTTP', () => {
   it('answers a tool outside the principal scopes with 403 insufficient_scope naming the scope', async () => {
     const before = calls.length;
     for (const token of [keys.reader ?? '', await issuer.sign({ scope: 'fixture:read' })]) {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          authorization: `Bearer ${token}`,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 9,
-          method: 'tools/call',
-          params: { name: 'fixture__write_thing', arguments: { value: 'x' } },
-        }),
+      const response = await postRpc(gateway.url, toolCall(9, 'fixture__write_thing', { value: 'x' }), {
+        authorization: `Bearer ${token}`,
       });
       expect(response.status).toBe(403);
       expect(response.headers.get('www-authenticate')).toContain(

@@ -9,6 +9,7 @@ import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
 import { createKey } from '../src/admin.js';
 import { FIXTURE_CATALOGUE, fixtureConnector } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
+import { postRpc, toolCall } from './rpc.js';
 
 const catalogue = new Map<string, AnyConnector>([
   [zendeskConnector.name, zendeskConnector],
@@ -125,19 +126,13 @@ describe.runIf(haveRedis)('response cache shared through Redis', () => {
     const b = await startGateway(config);
     try {
       sandbox.server.clearLog();
-      const body = JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'zendesk__search_tickets', arguments: { requesterEmail: HERO_EMAILS.healthy } },
-      });
+      const search = toolCall(1, 'zendesk__search_tickets', { requesterEmail: HERO_EMAILS.healthy });
       const responses = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          fetch((i % 2 === 0 ? a : b).url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-            body,
-          }).then(async (response) => ({ status: response.status, text: await response.text() })),
+          postRpc((i % 2 === 0 ? a : b).url, search).then(async (response) => ({
+            status: response.status,
+            text: await response.text(),
+          })),
         ),
       );
       expect(responses.every((r) => r.status === 200 && r.text.includes('"structuredContent"'))).toBe(true);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const GATEWAY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -24,4 +24,59 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   return { ...env, ...extra };
+}
+
+/**
+ * The `connectors:` section of a configuration file mounting one Zendesk instance on a sandbox, its
+ * token read from `ZENDESK_API_TOKEN` as in production.
+ */
+export function zendeskConnectorYaml(sandbox: { url: string; email: string }): string[] {
+  return [
+    'connectors:',
+    '  - package: zendesk',
+    '    config:',
+    `      baseUrl: ${sandbox.url}`,
+    `      email: ${sandbox.email}`,
+    '      apiToken: ${ZENDESK_API_TOKEN}',
+  ];
+}
+
+/** A `switchboard serve` child process, its combined output and its exit code. */
+export interface ServeProcess {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exited: Promise<number | null>;
+  /** The MCP URL once the process logs it (rejects if it exits or takes over a minute). */
+  url(): Promise<string>;
+}
+
+/** Runs `switchboard serve --config <path>` from source, collecting stdout and stderr. */
+export function serve(configPath: string, env: Record<string, string>): ServeProcess {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', '--config', configPath], {
+    cwd: GATEWAY_DIR,
+    env: childEnv({ LOG_LEVEL: 'info', ...env }),
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async url() {
+      const started = Date.now();
+      for (;;) {
+        const url = /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1];
+        if (url !== undefined) return url;
+        if (child.exitCode !== null || Date.now() - started > 60_000) {
+          throw new Error(`switchboard serve did not start:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
 }

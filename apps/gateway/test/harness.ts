@@ -7,6 +7,7 @@ import { type GatewayConfig, resolveConfig } from '../src/config.js';
 import type { Lifecycle } from '../src/lifecycle.js';
 import { createLogger } from '../src/logger.js';
 import { Runtime } from '../src/runtime.js';
+import { FIXTURE_CATALOGUE } from './fixture-connector.js';
 
 export const quietLogger = () =>
   createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'silent' });
@@ -65,4 +66,45 @@ export async function startGateway(
       await runtime.close();
     },
   };
+}
+
+/** The value of one sample in Prometheus text format, 0 when absent. */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const wanted = Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`));
+    if (wanted) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+/** How much a sample moved between two scrapes. */
+export function delta(
+  before: string,
+  after: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
+  return sample(after, name, labels) - sample(before, name, labels);
+}
+
+/** The gateway's /metrics text. */
+export async function scrape(gateway: Pick<RunningGateway, 'origin'>): Promise<string> {
+  return (await fetch(`${gateway.origin}/metrics`)).text();
+}
+
+/**
+ * The fixture connector behind an audited gateway (in-memory database, fast flushes, a generous HTTP
+ * rate limit) with the given upstream quota: for tests that compare metrics, quota and audit rows.
+ */
+export function auditedFixture(quota: { limit: number; intervalMs: number }): GatewayConfig {
+  return configFor(
+    {
+      database: { dataDir: 'memory' },
+      audit: { enabled: true, flushIntervalMs: 20 },
+      rateLimit: { max: 1000 },
+      connectors: [{ package: 'fixture', config: { token: 't' }, quota }],
+    },
+    FIXTURE_CATALOGUE,
+  );
 }

@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_CATALOGUE, type FixtureClient } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
+import { postRpc, toolCall } from './rpc.js';
 
 const SECRET = 'fixture-secret-token-value';
 
@@ -191,19 +192,8 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
 
   it('refuses a foreign Origin with 403 before any MCP processing', async () => {
     const before = calls.length;
-    const response = await fetch(gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        origin: 'https://evil.example',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'fixture__echo', arguments: { text: 'x' } },
-      }),
+    const response = await postRpc(gateway.url, toolCall(1, 'fixture__echo', { text: 'x' }), {
+      origin: 'https://evil.example',
     });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({
@@ -242,29 +232,14 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
   });
 
   it('answers malformed JSON with a JSON-RPC parse error', async () => {
-    const response = await fetch(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: '{"jsonrpc":',
-    });
+    const response = await postRpc(gateway.url, '{"jsonrpc":');
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: -32700 } });
   });
 
   it('is stateless: no session id, and a call works without a prior initialize on this connection', async () => {
-    const response = await fetch(gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 7,
-        method: 'tools/call',
-        params: { name: 'fixture__echo', arguments: { text: 'ok' } },
-      }),
+    const response = await postRpc(gateway.url, toolCall(7, 'fixture__echo', { text: 'ok' }), {
+      'mcp-protocol-version': '2025-11-25',
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('mcp-session-id')).toBeNull();

@@ -1,51 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CATALOGUE } from './fixture-connector.js';
-import { configFor, type RunningGateway, startGateway } from './harness.js';
-
-/** The value of one sample in Prometheus text format, 0 when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const wanted = Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`));
-    if (wanted) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
+import { auditedFixture, type RunningGateway, sample, scrape, startGateway } from './harness.js';
 
 describe('/metrics', () => {
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    gateway = await startGateway(
-      configFor(
-        {
-          database: { dataDir: 'memory' },
-          audit: { enabled: true, flushIntervalMs: 20 },
-          rateLimit: { max: 1000 },
-          connectors: [
-            { package: 'fixture', config: { token: 't' }, quota: { limit: 3, intervalMs: 60_000 } },
-          ],
-        },
-        FIXTURE_CATALOGUE,
-      ),
-    );
+    gateway = await startGateway(auditedFixture({ limit: 3, intervalMs: 60_000 }));
   });
   afterAll(async () => gateway.close());
 
-  const scrape = async () => {
+  it('exposes every family in Prometheus text format, with values that move after calls', async () => {
     const response = await fetch(`${gateway.origin}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
-    return response.text();
-  };
-
-  it('exposes every family in Prometheus text format, with values that move after calls', async () => {
-    const before = await scrape();
+    const before = await response.text();
     for (const family of [
       'switchboard_tool_calls_total',
       'switchboard_tool_call_duration_seconds',
       'switchboard_cache_requests_total',
       'switchboard_upstream_calls_total',
       'switchboard_upstream_rate_limited_total',
+      'switchboard_upstream_quota_tokens_total',
+      'switchboard_upstream_request_duration_seconds',
       'switchboard_requests_refused_total',
       'switchboard_audit_queue_depth',
       'switchboard_audit_written_total',
@@ -67,7 +42,7 @@ describe('/metrics', () => {
     await fetch(gateway.url, { method: 'POST', headers: { origin: 'https://evil.example' }, body: '{}' });
     await gateway.runtime.audit?.flush(5_000);
 
-    const after = await scrape();
+    const after = await scrape(gateway);
     const echo = { tool: 'fixture__echo' };
     expect(sample(after, 'switchboard_tool_calls_total', { ...echo, outcome: 'ok' })).toBe(2);
     expect(sample(after, 'switchboard_tool_calls_total', { ...echo, outcome: 'invalid_input' })).toBe(1);
@@ -88,7 +63,7 @@ describe('/metrics', () => {
   it('reports not ready once shutdown begins', async () => {
     gateway.lifecycle.shuttingDown = true;
     try {
-      expect(sample(await scrape(), 'switchboard_ready')).toBe(0);
+      expect(sample(await scrape(gateway), 'switchboard_ready')).toBe(0);
     } finally {
       gateway.lifecycle.shuttingDown = false;
     }

@@ -1,36 +1,14 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CATALOGUE, type FixtureClient } from './fixture-connector.js';
-import { configFor, type RunningGateway, startGateway } from './harness.js';
-
-/** The value of one sample in Prometheus text format, 0 when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const wanted = Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`));
-    if (wanted) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
+import type { FixtureClient } from './fixture-connector.js';
+import { auditedFixture, delta, type RunningGateway, scrape, startGateway } from './harness.js';
 
 describe('one pipeline for tools and resource reads', () => {
   let gateway: RunningGateway;
   let client: FixtureClient;
 
   beforeAll(async () => {
-    gateway = await startGateway(
-      configFor(
-        {
-          database: { dataDir: 'memory' },
-          audit: { enabled: true, flushIntervalMs: 20 },
-          rateLimit: { max: 1000 },
-          connectors: [
-            { package: 'fixture', config: { token: 't' }, quota: { limit: 10, intervalMs: 3_600_000 } },
-          ],
-        },
-        FIXTURE_CATALOGUE,
-      ),
-    );
+    gateway = await startGateway(auditedFixture({ limit: 10, intervalMs: 3_600_000 }));
     const instance = gateway.runtime.registry.instances[0];
     if (!instance) throw new Error('no fixture instance');
     const connected = await gateway.runtime.clientFor(instance);
@@ -38,7 +16,6 @@ describe('one pipeline for tools and resource reads', () => {
   });
   afterAll(async () => gateway.close());
 
-  const scrape = async () => (await fetch(`${gateway.origin}/metrics`)).text();
   const rows = async (tool: string) => {
     await gateway.runtime.audit?.flush(5_000);
     const found = await gateway.runtime.store?.audit.query({ tool, limit: 100 });
@@ -46,20 +23,19 @@ describe('one pipeline for tools and resource reads', () => {
   };
 
   it('charges one quota token per vendor request and audits the same count', async () => {
-    const before = await scrape();
+    const before = await scrape(gateway);
     const sent = client.calls.length;
     const mcp = await gateway.client();
     const result = await mcp.callTool({ name: 'fixture__fan', arguments: { requests: 4 } });
     expect(result.structuredContent).toEqual({ made: 4 });
-    const after = await scrape();
+    const after = await scrape(gateway);
 
     const requests = client.calls.length - sent;
-    const tokens =
-      sample(after, 'switchboard_upstream_quota_tokens_total', { instance: 'fixture' }) -
-      sample(before, 'switchboard_upstream_quota_tokens_total', { instance: 'fixture' });
-    const metered =
-      sample(after, 'switchboard_upstream_calls_total', { instance: 'fixture', outcome: 'ok' }) -
-      sample(before, 'switchboard_upstream_calls_total', { instance: 'fixture', outcome: 'ok' });
+    const tokens = delta(before, after, 'switchboard_upstream_quota_tokens_total', { instance: 'fixture' });
+    const metered = delta(before, after, 'switchboard_upstream_calls_total', {
+      instance: 'fixture',
+      outcome: 'ok',
+    });
     const [row] = await rows('fixture__fan');
     expect(requests).toBe(4);
     expect(tokens).toBe(requests);
@@ -69,7 +45,7 @@ describe('one pipeline for tools and resource reads', () => {
 
   it('audits a resource read, moves the call metrics, and refuses it by quota without calling the vendor', async () => {
     const mcp = await gateway.client();
-    const before = await scrape();
+    const before = await scrape(gateway);
 
     const read = await mcp.readResource({ uri: 'fixture://things/7' });
     expect(read.contents[0]).toMatchObject({ uri: 'fixture://things/7', mimeType: 'application/json' });
@@ -90,18 +66,12 @@ describe('one pipeline for tools and resource reads', () => {
     expect(String(refused)).toContain('Fixture (fixture) is at its request quota');
     expect(client.calls.length).toBe(sent);
 
-    const after = await scrape();
+    const after = await scrape(gateway);
     const thing = { tool: 'fixture__thing' };
     for (const outcome of ['ok', 'not_found', 'rate_limited']) {
-      const moved =
-        sample(after, 'switchboard_tool_calls_total', { ...thing, outcome }) -
-        sample(before, 'switchboard_tool_calls_total', { ...thing, outcome });
-      expect(moved, outcome).toBe(1);
+      expect(delta(before, after, 'switchboard_tool_calls_total', { ...thing, outcome }), outcome).toBe(1);
     }
-    expect(
-      sample(after, 'switchboard_tool_call_duration_seconds_count', thing) -
-        sample(before, 'switchboard_tool_call_duration_seconds_count', thing),
-    ).toBe(3);
+    expect(delta(before, after, 'switchboard_tool_call_duration_seconds_count', thing)).toBe(3);
 
     const audited = await rows('fixture__thing');
     expect(audited.map((row) => [row.kind, row.outcome, row.upstreamCalls, row.input])).toEqual([

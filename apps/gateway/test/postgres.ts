@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { postgresAvailable, withPgClient } from '@switchboard/pg-support';
+import type pg from 'pg';
 
 export const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPgClient({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 }, work);
 }
 
-export async function postgresReachable(): Promise<boolean> {
-  try {
-    await withAdmin((client) => client.query('SELECT 1'));
-    return true;
-  } catch {
-    return false;
-  }
+export function postgresReachable(): Promise<boolean> {
+  return postgresAvailable(ADMIN_URL);
 }
 
 export function requirePostgres(available: boolean, what: string): void {

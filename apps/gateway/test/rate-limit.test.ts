@@ -4,15 +4,12 @@ import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
 import { limitFor } from '../src/plugins/rate-limit.js';
 import { FIXTURE_CATALOGUE } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
+import { postRpc } from './rpc.js';
 
 const fixture = { package: 'fixture', config: { token: 't' } };
 
 async function post(gateway: RunningGateway, id: number): Promise<Response> {
-  return fetch(gateway.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list' }),
-  });
+  return postRpc(gateway.url, { id, method: 'tools/list' });
 }
 
 describe('per-principal rate limit', () => {

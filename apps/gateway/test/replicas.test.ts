@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,43 +6,23 @@ import { openStore } from '@switchboard/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, redisAvailable, requireRedis, testKeyPrefix } from '../../../test-support/redis.js';
 import { createKey } from '../src/admin.js';
-import { CLI_ARGS, childEnv, GATEWAY_DIR } from './cli.js';
+import { type ServeProcess, serve, zendeskConnectorYaml } from './cli.js';
 import { quietLogger } from './harness.js';
 import { createTestDatabase, postgresReachable, requirePostgres } from './postgres.js';
+import { postRpc, toolCall } from './rpc.js';
 
 const havePostgres = await postgresReachable();
 const haveRedis = await redisAvailable();
 requirePostgres(havePostgres, 'three replicas on one PostgreSQL and one Redis');
 requireRedis(haveRedis, 'three replicas on one PostgreSQL and one Redis');
 
-interface Replica {
-  child: ChildProcessWithoutNullStreams;
+interface Replica extends Omit<ServeProcess, 'url'> {
   url: string;
-  exited: Promise<number | null>;
-  output: () => string;
 }
 
 async function startReplica(configPath: string, env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', '--config', configPath], {
-    cwd: GATEWAY_DIR,
-    env: childEnv({ ...env, LOG_LEVEL: 'info' }),
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const started = Date.now();
-  while (!/"url":"http:\/\/[^"]+\/mcp"/.test(output)) {
-    if (child.exitCode !== null || Date.now() - started > 60_000)
-      throw new Error(`replica did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const url = /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1] ?? '';
-  return { child, url, exited, output: () => output };
+  const replica = serve(configPath, env);
+  return { ...replica, url: await replica.url() };
 }
 
 type Outcome =
@@ -55,20 +34,7 @@ type Outcome =
 async function call(url: string, key: string, name: string, args: Record<string, unknown>): Promise<Outcome> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name, arguments: args },
-      }),
-    });
+    response = await postRpc(url, toolCall(1, name, args), { authorization: `Bearer ${key}` });
   } catch {
     return { kind: 'down' }; // Connection refused: the replica has stopped listening.
   }
@@ -117,12 +83,7 @@ describe.runIf(havePostgres && haveRedis)('three gateway replicas on one Redis a
         '  max: 100000',
         '  classes:',
         '    - { name: limited, principal: "key:limited", max: 20 }',
-        'connectors:',
-        '  - package: zendesk',
-        '    config:',
-        `      baseUrl: ${sandbox.url}`,
-        `      email: ${sandbox.email}`,
-        '      apiToken: ${ZENDESK_API_TOKEN}',
+        ...zendeskConnectorYaml(sandbox),
         '',
       ].join('\n'),
     );

@@ -40,11 +40,19 @@ export interface CacheStore {
   close(): Promise<void>;
 }
 
-export interface CoreOptions {
+/** Options every backend takes; unset ones get the defaults below. */
+export interface CommonCacheOptions {
+  /** Default per-entry limit; `WrapOptions.maxEntryBytes` overrides it. */
+  maxEntryBytes?: number;
+  /** A lock holder that dies blocks its key at most this long. Keep it above the tool's timeout. */
+  lockTtlMs?: number;
+  /** A caller waits at most this long for another load of the same key before loading itself. */
+  lockWaitMs?: number;
+  logger?: CacheLogger;
+}
+
+export interface CoreOptions extends Omit<CommonCacheOptions, 'logger'> {
   backend: 'memory' | 'redis';
-  lockTtlMs: number;
-  lockWaitMs: number;
-  maxEntryBytes: number;
   now: () => number;
   /** Throttled: see `throttledWarn`. */
   warn: (error: unknown, message: string) => void;
@@ -69,7 +77,8 @@ interface Cached<T> {
 }
 
 export function createCacheCore(store: CacheStore, options: CoreOptions): Cache {
-  const { now, lockTtlMs, lockWaitMs } = options;
+  const { now, lockTtlMs = DEFAULT_LOCK_TTL_MS, lockWaitMs = DEFAULT_LOCK_WAIT_MS } = options;
+  const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   const counters: CacheStats = {
     hits: 0,
     misses: 0,
@@ -155,7 +164,7 @@ export function createCacheCore(store: CacheStore, options: CoreOptions): Cache 
         staleUntil: storedAt + ttlMs + staleMs,
       };
       const json = JSON.stringify(envelope);
-      if (Buffer.byteLength(json) > (wrap.maxEntryBytes ?? options.maxEntryBytes)) {
+      if (Buffer.byteLength(json) > (wrap.maxEntryBytes ?? maxEntryBytes)) {
         counters.skippedTooLarge += 1;
         return null;
       }

@@ -1,29 +1,22 @@
 import { LRUCache } from 'lru-cache';
 import {
   type CacheStore,
+  type CommonCacheOptions,
   createCacheCore,
-  DEFAULT_LOCK_TTL_MS,
-  DEFAULT_LOCK_WAIT_MS,
   DEFAULT_LOG_INTERVAL_MS,
-  DEFAULT_MAX_ENTRY_BYTES,
   type LockAttempt,
   type StoreWrite,
   throttledWarn,
 } from './core.js';
-import type { Cache, CacheLogger } from './types.js';
+import type { Cache } from './types.js';
 
-export interface MemoryCacheOptions {
+export interface MemoryCacheOptions extends CommonCacheOptions {
   /** Most entries kept; the least recently used go first. */
   maxEntries?: number;
   /** Most bytes of serialized entries kept, when set. */
   maxBytes?: number;
-  /** Default per-entry limit; `WrapOptions.maxEntryBytes` overrides it. */
-  maxEntryBytes?: number;
-  lockTtlMs?: number;
-  lockWaitMs?: number;
   /** Clock in epoch milliseconds (tests). */
   now?: () => number;
-  logger?: CacheLogger;
 }
 
 interface Entry {
@@ -119,10 +112,8 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
   };
 
   return createCacheCore(store, {
+    ...options,
     backend: 'memory',
-    lockTtlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
-    lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-    maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
     now,
     warn: throttledWarn(options.logger, DEFAULT_LOG_INTERVAL_MS, 'memory'),
   });

@@ -2,17 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   type CacheStore,
+  type CommonCacheOptions,
   createCacheCore,
-  DEFAULT_LOCK_TTL_MS,
-  DEFAULT_LOCK_WAIT_MS,
   DEFAULT_LOG_INTERVAL_MS,
-  DEFAULT_MAX_ENTRY_BYTES,
   type LockAttempt,
   throttledWarn,
 } from './core.js';
-import type { Cache, CacheLogger } from './types.js';
+import type { Cache } from './types.js';
 
-export interface RedisCacheOptions {
+export interface RedisCacheOptions extends CommonCacheOptions {
   /**
    * A client for the Redis to use. The cache opens its own connection from it (`duplicate`) with
    * fail-fast settings, so the caller's client keeps its own and is never closed by the cache.
@@ -20,15 +18,8 @@ export interface RedisCacheOptions {
   redis: Redis;
   /** Prefix of every key the cache writes (after the client's own `keyPrefix`). */
   prefix?: string;
-  /** A lock holder that dies blocks its key at most this long. Keep it above the tool's timeout. */
-  lockTtlMs?: number;
-  /** A caller waits at most this long for another instance's load before loading itself. */
-  lockWaitMs?: number;
   /** Per-command deadline; a slower Redis is treated as down. */
   commandTimeoutMs?: number;
-  /** Default per-entry limit; `WrapOptions.maxEntryBytes` overrides it. */
-  maxEntryBytes?: number;
-  logger?: CacheLogger;
   /** At most one warning per interval while Redis fails. */
   logIntervalMs?: number;
 }
@@ -189,14 +180,7 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     },
   };
 
-  return createCacheCore(store, {
-    backend: 'redis',
-    lockTtlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
-    lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-    maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
-    now: Date.now,
-    warn,
-  });
+  return createCacheCore(store, { ...options, backend: 'redis', now: Date.now, warn });
 }
 
 /** `{acquired, seconds, microseconds}` from LOCK, as a LockAttempt with `at` in microseconds. */

@@ -73,3 +73,10 @@ export function countingLoader(delayMs = 0, extra: Partial<Item> = {}) {
     },
   };
 }
+
+/** Runs `work` and says how long it took, in milliseconds of the monotonic clock. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}

@@ -1,31 +1,23 @@
-import type {
-  Account,
-  AgingBuckets,
-  Contact,
-  Conversation,
-  Deal,
-  Invoice,
-  Money,
-  Order,
-  SourceRef,
-  Ticket,
+import {
+  type Account,
+  type Contact,
+  type Conversation,
+  type CrmAccountDetail,
+  type Deal,
+  type ErpFinancials,
+  type Invoice,
+  type Money,
+  normalizeDomain,
+  type Order,
+  type SourceRef,
+  type Ticket,
 } from '@switchboard/kit';
-import { normalizeDomain } from '@switchboard/kit';
 import type { Conflict, ConflictField, Receivable } from './schemas.js';
 
 /** What one source contributed, in the kit's common models. */
 export type SourceData =
-  | { capability: 'crm'; account: Account; contacts: Contact[]; openDeals: Deal[] }
-  | {
-      capability: 'erp';
-      account: Account;
-      contacts: Contact[];
-      recentOrders: Order[];
-      openInvoices: Invoice[];
-      receivable: Money;
-      overdue: Money;
-      aging: AgingBuckets;
-    }
+  | ({ capability: 'crm' } & CrmAccountDetail)
+  | ({ capability: 'erp' } & ErpFinancials)
   | {
       capability: 'support';
       tickets: Ticket[];

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { jsonSchema, undescribed } from '@switchboard/kit/testing';
+import {
+  connectorContract,
+  contractProblems,
+  jsonSchema,
+  readmeRows,
+  undescribed,
+} from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
 import {
   Customer360Config,
@@ -12,37 +18,15 @@ import {
 /** The contract agents and operators see: a change to it must be a visible diff. */
 
 describe('contract', () => {
-  it('matches the snapshot of the tool and prompt as agents see them', () => {
-    const tools = customer360Connector.tools.map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      scopes: tool.scopes,
-      annotations: tool.annotations,
-      cache: tool.cache ?? null,
-      timeoutMs: tool.timeoutMs,
-      input: jsonSchema(tool.input, 'input'),
-      output: jsonSchema(tool.output, 'output'),
-    }));
-    const prompts = customer360Connector.prompts.map((prompt) => ({
-      name: prompt.name,
-      title: prompt.title,
-      description: prompt.description,
-      scopes: prompt.scopes,
-      arguments: jsonSchema(prompt.arguments, 'input'),
-    }));
-    expect({ tools, prompts }).toMatchSnapshot();
+  it('matches the snapshot of the tool and prompt as agents see them, through the registry listing', () => {
+    expect(connectorContract(customer360Connector)).toMatchSnapshot();
   });
 
-  it('describes every input, output and configuration field', () => {
-    for (const tool of customer360Connector.tools) {
-      expect(undescribed(jsonSchema(tool.input, 'input'), `${tool.name}.input`)).toEqual([]);
-      expect(undescribed(jsonSchema(tool.output, 'output'), `${tool.name}.output`)).toEqual([]);
-    }
+  it('keeps the contract rules every connector keeps; the prompt arguments are described too', () => {
+    expect(contractProblems(customer360Connector)).toEqual([]);
     for (const prompt of customer360Connector.prompts) {
       expect(undescribed(jsonSchema(prompt.arguments, 'input'), prompt.name)).toEqual([]);
     }
-    expect(undescribed(jsonSchema(Customer360Config, 'input'), 'config')).toEqual([]);
   });
 
   it('is a read-only composite without its own cache, needing every read scope it draws on', () => {
@@ -72,9 +56,7 @@ describe('contract', () => {
 
 describe('README', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const rows = new Map(
-    [...readme.matchAll(/^\| `([a-zA-Z_]+)` +\|(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
-  );
+  const rows = readmeRows(readme);
 
   it('documents the tool, the prompt and every configuration field, and nothing else', () => {
     const names = [

@@ -1,4 +1,4 @@
-import type { Account, Ticket } from '@switchboard/kit';
+import type { Account, Invoice, Money, Ticket } from '@switchboard/kit';
 import { describe, expect, it } from 'vitest';
 import { findConflicts, mergeProfile, type SourceData, sumByCurrency } from '../src/index.js';
 
@@ -15,6 +15,15 @@ const ticket = (id: string, status: Ticket['status'], priority: Ticket['priority
   priority,
   createdAt: at,
   updatedAt: at,
+});
+/** An unpaid Odoo invoice: nothing paid of `total` yet. */
+const invoice = (n: string, status: Invoice['status'], total: Money, daysOverdue: number): Invoice => ({
+  source: ref('odoo', `i${n}`),
+  number: `INV/${n}`,
+  status,
+  total,
+  residual: total,
+  daysOverdue,
 });
 const options = { maxTickets: 10, maxConversations: 10, maxContacts: 10 };
 
@@ -80,22 +89,8 @@ describe('mergeProfile (pure)', () => {
         contacts: [{ source: ref('odoo', '8'), name: 'Maya' }],
         recentOrders: [],
         openInvoices: [
-          {
-            source: ref('odoo', 'i1'),
-            number: 'INV/1',
-            status: 'open',
-            total: { amount: 10, currency: 'EUR' },
-            residual: { amount: 10, currency: 'EUR' },
-            daysOverdue: 0,
-          },
-          {
-            source: ref('odoo', 'i2'),
-            number: 'INV/2',
-            status: 'overdue',
-            total: { amount: 5, currency: 'USD' },
-            residual: { amount: 5, currency: 'USD' },
-            daysOverdue: 45,
-          },
+          invoice('1', 'open', { amount: 10, currency: 'EUR' }, 0),
+          invoice('2', 'overdue', { amount: 5, currency: 'USD' }, 45),
         ],
         receivable: { amount: 10, currency: 'EUR' },
         overdue: { amount: 0, currency: 'EUR' },

@@ -45,28 +45,32 @@ export interface CallOptions {
   identity: Identity;
 }
 
+/** What a CRM knows of one account: its contacts and open deals. */
+export interface CrmAccountDetail {
+  account: Account;
+  contacts: Contact[];
+  openDeals: Deal[];
+}
+
+/** What an ERP knows of one customer: recent orders, open invoices and what is owed. */
+export interface ErpFinancials {
+  account: Account;
+  contacts: Contact[];
+  recentOrders: Order[];
+  openInvoices: Invoice[];
+  receivable: Money;
+  overdue: Money;
+  aging: AgingBuckets;
+}
+
 export interface CrmCapability {
   findAccounts(lookup: CustomerLookup, options: CallOptions): Promise<AccountMatch[]>;
-  getAccountDetail(
-    accountId: string,
-    options: CallOptions,
-  ): Promise<{ account: Account; contacts: Contact[]; openDeals: Deal[] }>;
+  getAccountDetail(accountId: string, options: CallOptions): Promise<CrmAccountDetail>;
 }
 
 export interface ErpCapability {
   findCustomers(lookup: CustomerLookup, options: CallOptions): Promise<AccountMatch[]>;
-  getFinancials(
-    customerId: string,
-    options: CallOptions,
-  ): Promise<{
-    account: Account;
-    contacts: Contact[];
-    recentOrders: Order[];
-    openInvoices: Invoice[];
-    receivable: Money;
-    overdue: Money;
-    aging: AgingBuckets;
-  }>;
+  getFinancials(customerId: string, options: CallOptions): Promise<ErpFinancials>;
 }
 
 export interface SupportCapability {
@@ -131,38 +135,31 @@ export function bindSource(
   supply: (signal: AbortSignal) => Omit<CallOptions, 'signal'>,
 ): CapabilitySource {
   const { crm, erp, support } = source;
-  const full = (signal: AbortSignal): CallOptions => ({ signal, ...supply(signal) });
+  // A method as composite tools call it: the caller passes its signal (and limits), the host the rest.
+  const hosted =
+    <A, R, X extends object>(method: (arg: A, options: CallOptions & X) => R) =>
+    (arg: A, options: X & { signal: AbortSignal }): R =>
+      method(arg, { ...options, signal: options.signal, ...supply(options.signal) });
   return {
     instance: source.instance,
     title: source.title,
-    ...(crm
-      ? {
-          crm: {
-            findAccounts: (lookup, options) =>
-              crm.findAccounts(lookup, { ...options, ...full(options.signal) }),
-            getAccountDetail: (id, options) =>
-              crm.getAccountDetail(id, { ...options, ...full(options.signal) }),
-          },
-        }
-      : {}),
-    ...(erp
-      ? {
-          erp: {
-            findCustomers: (lookup, options) =>
-              erp.findCustomers(lookup, { ...options, ...full(options.signal) }),
-            getFinancials: (id, options) => erp.getFinancials(id, { ...options, ...full(options.signal) }),
-          },
-        }
-      : {}),
-    ...(support
-      ? {
-          support: {
-            findTickets: (lookup, options) =>
-              support.findTickets(lookup, { ...options, ...full(options.signal) }),
-            recentConversations: (lookup, options) =>
-              support.recentConversations(lookup, { ...options, ...full(options.signal) }),
-          },
-        }
-      : {}),
+    ...(crm && {
+      crm: {
+        findAccounts: hosted((lookup, options) => crm.findAccounts(lookup, options)),
+        getAccountDetail: hosted((id, options) => crm.getAccountDetail(id, options)),
+      },
+    }),
+    ...(erp && {
+      erp: {
+        findCustomers: hosted((lookup, options) => erp.findCustomers(lookup, options)),
+        getFinancials: hosted((id, options) => erp.getFinancials(id, options)),
+      },
+    }),
+    ...(support && {
+      support: {
+        findTickets: hosted((lookup, options) => support.findTickets(lookup, options)),
+        recentConversations: hosted((lookup, options) => support.recentConversations(lookup, options)),
+      },
+    }),
   };
 }

@@ -225,6 +225,11 @@ export function secret(description = 'A credential, taken from the environment.'
   return schema;
 }
 
+/** A whole-number setting of an instance (a timeout, a retry count, a pool size): bounded, with its default. */
+export function intSetting(min: number, max: number, defaultValue: number) {
+  return z.number().int().min(min).max(max).default(defaultValue);
+}
+
 export function isSecretSchema(schema: z.ZodType): boolean {
   return secretRegistry.has(schema);
 }

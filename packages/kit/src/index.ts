@@ -5,9 +5,11 @@ export type {
   Capabilities,
   CapabilityName,
   CapabilitySource,
+  CrmAccountDetail,
   CrmCapability,
   CustomerLookup,
   ErpCapability,
+  ErpFinancials,
   MatchMethod,
   SourceOf,
   SupportCapability,
@@ -30,7 +32,14 @@ export type {
   ToolSpec,
   UpstreamQuota,
 } from './connector.js';
-export { defineConnector, isSecretSchema, secret, secretRegistry, upstreamProfileOf } from './connector.js';
+export {
+  defineConnector,
+  intSetting,
+  isSecretSchema,
+  secret,
+  secretRegistry,
+  upstreamProfileOf,
+} from './connector.js';
 export type {
   ConnectDeps,
   InstanceInfo,
@@ -43,14 +52,7 @@ export type {
 export { hasScopes } from './context.js';
 export type { ToolErrorCode, ToolErrorOptions } from './errors.js';
 export { isToolError, TOOL_ERROR_CODES, ToolError } from './errors.js';
-export type { Identity } from './identity.js';
-export {
-  createIdentity,
-  DEFAULT_IDENTITY,
-  FREE_MAIL_DOMAINS,
-  normalizeDomain,
-  normalizeEmail,
-} from './identity.js';
+export * from './identity.js';
 export type {
   JsonSchemaObject,
   ListingScope,
@@ -65,22 +67,7 @@ export {
   resourceTemplateListing,
   toolListing,
 } from './listing.js';
-export {
-  Account,
-  AgingBuckets,
-  Contact,
-  Conversation,
-  Deal,
-  Invoice,
-  InvoiceStatus,
-  Money,
-  Order,
-  OrderState,
-  SourceRef,
-  Ticket,
-  TicketPriority,
-  TicketStatus,
-} from './models.js';
+export * from './models.js';
 export type { BoundCursor } from './pagination.js';
 export {
   boundCursor,
@@ -90,7 +77,19 @@ export {
   fingerprint,
   limitInput,
   nextCursorOutput,
+  pagedInput,
+  pagedOutput,
+  totalOutput,
 } from './pagination.js';
+export {
+  ANNOTATIONS,
+  atLeastOne,
+  categoryScopes,
+  domainInput,
+  emailInput,
+  exactlyOne,
+  textInput,
+} from './tools.js';
 export type {
   FailureMeaning,
   HttpRequest,

@@ -52,6 +52,21 @@ export const nextCursorOutput = z
   .optional()
   .describe('Pass as cursor to get the next page; absent on the last page.');
 
+/** The input of a paged tool: `limit` (its default and cap) and `cursor` after the tool's own criteria. */
+export function pagedInput<S extends z.ZodRawShape>(defaultLimit: number, maxLimit: number, criteria: S) {
+  return z.object({ ...criteria, limit: limitInput(defaultLimit, maxLimit), cursor: cursorInput });
+}
+
+/** The output of a paged tool: its page, then `nextCursor`. */
+export function pagedOutput<S extends z.ZodRawShape>(page: S) {
+  return z.object({ ...page, nextCursor: nextCursorOutput });
+}
+
+/** The `total` of a paged output, for systems that count every match: `items` names what is counted. */
+export function totalOutput(items: string) {
+  return z.number().int().describe(`How many ${items} match in all pages.`);
+}
+
 /**
  * Cursors bound to the criteria they were issued for: the payload carries the vendor's position
  * (an offset, an `after` token) and a fingerprint of the criteria, so a cursor handed back with

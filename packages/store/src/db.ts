@@ -1,3 +1,4 @@
+import { untilAborted } from '@switchboard/kit';
 import type pg from 'pg';
 import type { z } from 'zod';
 import { StoreError } from './errors.js';
@@ -53,26 +54,14 @@ export function query(pool: pg.Pool, text: string, values?: readonly unknown[]):
   );
 }
 
-/** Resolves with `promise`, or rejects as soon as `signal` aborts (the promise keeps running). */
+/**
+ * Resolves with `promise`, or rejects with a StoreError as soon as `signal` aborts (the promise keeps
+ * running; its late failure is ignored).
+ */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
-  if (signal.aborted) {
-    promise.catch(ignore);
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
+  return untilAborted(promise, signal).catch((error: unknown) => {
+    throw signal.aborted && error === signal.reason ? abortError(signal) : error;
   });
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@switchboard/kit';
 import { silentLogger } from '@switchboard/kit/testing';
-import pg from 'pg';
+import { postgresAvailable as probePostgres, withPgClient } from '@switchboard/pg-support';
+import type pg from 'pg';
 import { startEmbeddedPostgres } from '../src/index.js';
 
 /** The local PostgreSQL the tests expect (trust auth); DATABASE_URL overrides it. */
@@ -28,24 +29,12 @@ export function messages(records: readonly LogRecord[], level: string): string[]
   return records.filter((record) => record.level === level).map((record) => record.msg ?? '');
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPgClient({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 }, work);
 }
 
-export async function postgresAvailable(): Promise<boolean> {
-  try {
-    await withAdmin((client) => client.query('SELECT 1'));
-    return true;
-  } catch {
-    return false;
-  }
+export function postgresAvailable(): Promise<boolean> {
+  return probePostgres(ADMIN_URL);
 }
 
 /** A new, empty database `sb_store_<hex>` on the server at ADMIN_URL. */

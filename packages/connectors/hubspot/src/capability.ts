@@ -1,11 +1,4 @@
-import type {
-  AccountMatch,
-  CallOptions,
-  CrmCapability,
-  CustomerLookup,
-  InstanceInfo,
-  MatchMethod,
-} from '@switchboard/kit';
+import type { CallOptions, CrmCapability, InstanceInfo, MatchMethod } from '@switchboard/kit';
 import { Account, Contact, Deal, normalizeEmail, ToolError } from '@switchboard/kit';
 import type { HubSpotClient, Scope } from './client.js';
 import type { SearchArgs } from './operations.js';
@@ -44,16 +37,12 @@ export function crmAdapter(client: HubSpotClient, instance: InstanceInfo): CrmCa
   }
 
   async function companiesBy(scope: Scope, args: Omit<SearchArgs, 'limit' | 'sort'>) {
-    const page = await searchObjects(scope, 'companies', {
-      ...args,
-      sort: 'hs_object_id',
-      limit: MAX_MATCHES,
-    });
+    const page = await searchObjects(scope, 'companies', { ...args, limit: MAX_MATCHES });
     return page.results;
   }
 
   return {
-    async findAccounts(lookup: CustomerLookup, options: CallOptions): Promise<AccountMatch[]> {
+    async findAccounts(lookup, options) {
       const scope = scopeOf(options);
       const map = mapScope(scope);
       const matches = (objects: Parameters<typeof toCompany>[1][], matchedBy: MatchMethod) =>
@@ -70,7 +59,6 @@ export function crmAdapter(client: HubSpotClient, instance: InstanceInfo): CrmCa
       if (email !== undefined) {
         const contacts = await searchObjects(scope, 'contacts', {
           filters: [{ propertyName: 'email', operator: 'EQ', value: email }],
-          sort: 'hs_object_id',
           limit: MAX_MATCHES,
         });
         const companyIds = [
@@ -96,7 +84,7 @@ export function crmAdapter(client: HubSpotClient, instance: InstanceInfo): CrmCa
       return [];
     },
 
-    async getAccountDetail(accountId: string, options: CallOptions) {
+    async getAccountDetail(accountId, options) {
       const detail = await loadCompanyDetail(scopeOf(options), accountId.trim());
       return {
         account: Account.parse(detail.company),

@@ -1,4 +1,4 @@
-import { secret } from '@switchboard/kit';
+import { intSetting, secret } from '@switchboard/kit';
 import { z } from 'zod';
 
 function isTimeZone(value: string): boolean {
@@ -21,26 +21,14 @@ export const HubSpotConfig = z.object({
     .default('https://api.hubapi.com')
     .transform((value) => value.replace(/\/+$/, ''))
     .describe('Base URL of the HubSpot API, without a trailing slash (default https://api.hubapi.com).'),
-  requestTimeoutMs: z
-    .number()
-    .int()
-    .min(100)
-    .max(60_000)
-    .default(8000)
-    .describe(
-      'Timeout of each HubSpot request, in milliseconds (default 8000); the tool deadline also applies.',
-    ),
-  maxRetryDelayMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(10_000)
-    .default(2000)
-    .describe(
-      'Longest wait worth retrying a request refused by the TEN_SECONDLY_ROLLING (or search secondly) rate ' +
-        "limit once, in milliseconds (default 2000; HubSpot's Retry-After, else 1000; 0 = never retry). DAILY " +
-        'refusals and server errors are never retried.',
-    ),
+  requestTimeoutMs: intSetting(100, 60_000, 8000).describe(
+    'Timeout of each HubSpot request, in milliseconds (default 8000); the tool deadline also applies.',
+  ),
+  maxRetryDelayMs: intSetting(0, 10_000, 2000).describe(
+    'Longest wait worth retrying a request refused by the TEN_SECONDLY_ROLLING (or search secondly) rate ' +
+      "limit once, in milliseconds (default 2000; HubSpot's Retry-After, else 1000; 0 = never retry). DAILY " +
+      'refusals and server errors are never retried.',
+  ),
   dailyResetTimeZone: z
     .string()
     .refine(isTimeZone, 'Pass an IANA time zone such as "Europe/Berlin".')

@@ -59,8 +59,11 @@ const OPERATOR: Record<SearchFilter['operator'], FilterOperatorEnum> = {
 export interface SearchArgs {
   filters: SearchFilter[];
   query?: string | undefined;
-  /** "prop" ascending or "-prop" descending (the client types sorts as strings). */
-  sort: string;
+  /**
+   * "prop" ascending or "-prop" descending (the client types sorts as strings); by default record id
+   * ascending, oldest record first, an order that stays stable across pages.
+   */
+  sort?: string | undefined;
   limit: number;
   after?: string | undefined;
 }
@@ -85,7 +88,7 @@ export async function searchObjects(scope: Scope, type: ObjectType, args: Search
                 },
               ],
         ...(args.query === undefined ? {} : { query: args.query }),
-        sorts: [args.sort],
+        sorts: [args.sort ?? 'hs_object_id'],
         properties: [...PROPERTIES[type]],
         limit: args.limit,
         ...(args.after === undefined ? {} : { after: args.after }),

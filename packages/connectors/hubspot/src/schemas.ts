@@ -1,5 +1,5 @@
 import type { InstanceInfo } from '@switchboard/kit';
-import { Account, Contact, Deal, normalizeDomain, SourceRef } from '@switchboard/kit';
+import { Account, Contact, Deal, model, normalizeDomain, SourceRef } from '@switchboard/kit';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -45,12 +45,14 @@ export const HsAssociationPage = z.object({
 // ---------------------------------------------------------------------------------------------
 // What the tools return.
 
+const recordOwner = z.string().optional().describe('HubSpot owner (user) id of the record.');
+
 export const Company = Account.extend({
   lifecycleStage: z
     .string()
     .optional()
     .describe('HubSpot lifecycle stage, e.g. "customer" or "opportunity".'),
-  ownerId: z.string().optional().describe('HubSpot owner (user) id of the record.'),
+  ownerId: recordOwner,
   description: z.string().optional().describe('Free-text description of the company in HubSpot.'),
 }).describe('A HubSpot company, in the common account model plus HubSpot fields.');
 export type Company = z.output<typeof Company>;
@@ -58,7 +60,7 @@ export type Company = z.output<typeof Company>;
 export const ContactRecord = Contact.extend({
   firstName: z.string().optional().describe('First name.'),
   lastName: z.string().optional().describe('Last name.'),
-  ownerId: z.string().optional().describe('HubSpot owner (user) id of the record.'),
+  ownerId: recordOwner,
 }).describe('A HubSpot contact; accountId is the id of its primary company.');
 export type ContactRecord = z.output<typeof ContactRecord>;
 
@@ -70,13 +72,11 @@ export const DealRecord = Deal.extend({
 );
 export type DealRecord = z.output<typeof DealRecord>;
 
-export const Note = z
-  .object({
-    source: SourceRef,
-    body: z.string().describe('The note as plain text (HTML removed).'),
-    timestamp: z.string().describe('When the note applies (ISO 8601), as shown on the HubSpot timeline.'),
-  })
-  .describe('A note on the HubSpot timeline of a record.');
+export const Note = model('A note on the HubSpot timeline of a record.', {
+  source: SourceRef,
+  body: z.string().describe('The note as plain text (HTML removed).'),
+  timestamp: z.string().describe('When the note applies (ISO 8601), as shown on the HubSpot timeline.'),
+});
 export type Note = z.output<typeof Note>;
 
 export const CompanyDetail = z.object({

@@ -1,10 +1,19 @@
-import type { ToolContext } from '@switchboard/kit';
-import { boundCursor, cursorInput, limitInput, nextCursorOutput, normalizeDomain } from '@switchboard/kit';
+import {
+  ANNOTATIONS,
+  atLeastOne,
+  boundCursor,
+  categoryScopes,
+  emailInput,
+  normalizeDomain,
+  pagedInput,
+  pagedOutput,
+  textInput,
+  totalOutput,
+} from '@switchboard/kit';
 import { z } from 'zod';
-import type { HubSpotClient, Scope } from './client.js';
-import type { HubSpotConfig } from './config.js';
+import type { Scope } from './client.js';
 import { hubspot } from './connector.js';
-import type { ObjectType, SearchFilter } from './operations.js';
+import type { ObjectType, SearchArgs, SearchFilter } from './operations.js';
 import {
   batchRead,
   companyNotFound,
@@ -20,11 +29,13 @@ import {
   uniqueAssociated,
   updateDeal,
 } from './operations.js';
+import type { MapScope } from './schemas.js';
 import {
   Company,
   CompanyDetail,
   ContactRecord,
   DealRecord,
+  type HsObject,
   Note,
   textToHtml,
   toCompany,
@@ -33,19 +44,9 @@ import {
   toNote,
 } from './schemas.js';
 
-const READ = ['crm:read'] as const;
-const WRITE = ['crm:write'] as const;
-const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+const SCOPES = categoryScopes('crm');
 /** Hard cap on every page (HubSpot's search allows 200). */
 export const MAX_PAGE = 100;
-
-type Ctx = ToolContext<HubSpotClient, HubSpotConfig>;
-
-const scopeOf = (ctx: Ctx): Scope => ({
-  client: ctx.client,
-  instance: ctx.instance,
-  upstream: ctx.upstream,
-});
 
 /** Cursors carry HubSpot's `after` token, bound to the filters it was issued for. */
 const afterCursor = boundCursor(z.string().min(1).max(256), { what: 'filters' });
@@ -53,6 +54,10 @@ const afterCursor = boundCursor(z.string().min(1).max(256), { what: 'filters' })
 const hubspotId = (description: string) =>
   z.string().trim().regex(ID_PATTERN, 'A HubSpot id is a number such as "9012345678".').describe(description);
 
+/**
+ * Unlike the kit's `domainInput`, normalized by the schema itself: every HubSpot filter takes the
+ * bare domain.
+ */
 const domainInput = z
   .string()
   .trim()
@@ -68,8 +73,42 @@ const domainInput = z
     return domain;
   });
 
-const tag = (type: 'company' | 'contact' | 'deal', id: string | undefined) =>
-  id === undefined ? [] : [`hubspot:${type}:${id}`];
+type Tagged = 'company' | 'contact' | 'deal';
+
+const tag = (type: Tagged, id: string | undefined) => (id === undefined ? [] : [`hubspot:${type}:${id}`]);
+const tagsOf = (type: Tagged, records: ReadonlyArray<{ source: { id: string } }>) =>
+  records.flatMap((record) => tag(type, record.source.id));
+
+/** A filter on a property equal to a value, or in a list of values, when the tool was given any. */
+const eq = (propertyName: string, value: string | undefined): SearchFilter[] =>
+  value === undefined ? [] : [{ propertyName, operator: 'EQ', value }];
+const among = (propertyName: string, values: string[] | undefined): SearchFilter[] =>
+  values === undefined ? [] : [{ propertyName, operator: 'IN', values }];
+
+/**
+ * One page of a search tool: HubSpot's `after` token travels in the cursor, bound to the tool's
+ * criteria, and the records come back in the tool's output model.
+ */
+async function searchPage<T>(
+  scope: Scope,
+  type: ObjectType,
+  criteria: { tool: string },
+  search: Omit<SearchArgs, 'limit' | 'after'>,
+  page: { limit: number; cursor?: string | undefined },
+  toRecord: (map: MapScope, object: HsObject) => T,
+) {
+  const found = await searchObjects(scope, type, {
+    ...search,
+    limit: page.limit,
+    after: afterCursor.decode(page.cursor, criteria),
+  });
+  const map = mapScope(scope);
+  return {
+    items: found.results.map((object) => toRecord(map, object)),
+    total: found.total,
+    nextCursor: afterCursor.encode(criteria, found.after),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -81,68 +120,42 @@ export const searchContactsTool = hubspot.tool({
     'company domain (contacts whose email is at that domain). Criteria given together must all match. Returns ' +
     'contacts with their primary company id (accountId); use {tool:get_contact} for one contact with its ' +
     'companies and deals, and {tool:get_company} for everyone at a company.',
-  input: z
-    .object({
-      email: z.email().max(254).toLowerCase().optional().describe('Exact email address, case-insensitive.'),
-      name: z
-        .string()
-        .trim()
-        .min(2)
-        .max(100)
-        .optional()
-        .describe(
-          'Name or part of it, e.g. "Maya" or "Maya Lindq"; every word must start a word of the name or email.',
-        ),
-      domain: domainInput
-        .optional()
-        .describe(
-          'Company email domain such as "example.com" (a URL is accepted): contacts with an email there.',
-        ),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) => [input.email, input.name, input.domain].some((value) => value !== undefined),
-      'Pass at least one of email, name or domain.',
-    ),
-  output: z.object({
+  input: pagedInput(20, MAX_PAGE, {
+    email: emailInput.optional().describe('Exact email address, case-insensitive.'),
+    name: textInput(2, 100)
+      .optional()
+      .describe(
+        'Name or part of it, e.g. "Maya" or "Maya Lindq"; every word must start a word of the name or email.',
+      ),
+    domain: domainInput
+      .optional()
+      .describe(
+        'Company email domain such as "example.com" (a URL is accepted): contacts with an email there.',
+      ),
+  }).refine(atLeastOne('email', 'name', 'domain'), 'Pass at least one of email, name or domain.'),
+  output: pagedOutput({
     contacts: z.array(ContactRecord).describe('Matching contacts, oldest record first.'),
-    total: z.number().int().describe('How many contacts match in all pages.'),
-    nextCursor: nextCursorOutput,
+    total: totalOutput('contacts'),
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
-    tags: (_input, output) => [
-      'hubspot:contacts',
-      ...output.contacts.flatMap((c) => tag('contact', c.source.id)),
-    ],
+    tags: (_input, output) => ['hubspot:contacts', ...tagsOf('contact', output.contacts)],
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const filters: SearchFilter[] = [];
-    if (input.email !== undefined)
-      filters.push({ propertyName: 'email', operator: 'EQ', value: input.email });
-    if (input.domain !== undefined) {
-      filters.push({ propertyName: 'hs_email_domain', operator: 'EQ', value: input.domain });
-    }
     const criteria = { tool: 'search_contacts', email: input.email, name: input.name, domain: input.domain };
-    const scope = scopeOf(ctx);
-    const page = await searchObjects(scope, 'contacts', {
-      filters,
-      query: input.name,
-      sort: 'hs_object_id',
-      limit: input.limit,
-      after: afterCursor.decode(input.cursor, criteria),
-    });
-    const map = mapScope(scope);
-    return {
-      contacts: page.results.map((contact) => toContact(map, contact)),
-      total: page.total,
-      nextCursor: afterCursor.encode(criteria, page.after),
-    };
+    const page = await searchPage(
+      ctx,
+      'contacts',
+      criteria,
+      { filters: [...eq('email', input.email), ...eq('hs_email_domain', input.domain)], query: input.name },
+      input,
+      toContact,
+    );
+    return { contacts: page.items, total: page.total, nextCursor: page.nextCursor };
   },
 });
 
@@ -160,31 +173,30 @@ export const getContactTool = hubspot.tool({
     companies: z.array(Company).describe('Companies the contact is associated with, primary company first.'),
     deals: z.array(DealRecord).describe('Deals the contact is associated with (at most 100).'),
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
     tags: (input, output) => [
       ...tag('contact', input.id),
-      ...output.companies.flatMap((c) => tag('company', c.source.id)),
-      ...output.deals.flatMap((d) => tag('deal', d.source.id)),
+      ...tagsOf('company', output.companies),
+      ...tagsOf('deal', output.deals),
     ],
     negativeTtlSeconds: 30,
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const scope = scopeOf(ctx);
-    const contact = await readObject(scope, 'contacts', input.id, contactNotFound(scope, input.id), [
+    const contact = await readObject(ctx, 'contacts', input.id, contactNotFound(ctx, input.id), [
       'companies',
       'deals',
     ]);
     const companyIds = uniqueAssociated(contact, 'companies');
     const [companies, deals] = await Promise.all([
-      batchRead(scope, 'companies', companyIds),
-      batchRead(scope, 'deals', uniqueAssociated(contact, 'deals')),
+      batchRead(ctx, 'companies', companyIds),
+      batchRead(ctx, 'deals', uniqueAssociated(contact, 'deals')),
     ]);
-    const map = mapScope(scope);
+    const map = mapScope(ctx);
     const primary =
       contact.properties.associatedcompanyid ?? firstAssociated(contact, 'companies') ?? undefined;
     return {
@@ -206,54 +218,33 @@ export const searchCompaniesTool = hubspot.tool({
     'Find companies in HubSpot by name (words, prefix match, e.g. "bright logist") or by exact domain such as ' +
     '"example.com". Criteria given together must all match. Use this to get the id that {tool:get_company}, ' +
     '{tool:list_deals} and {tool:create_note} take. To find the company of a person, use {tool:search_contacts}.',
-  input: z
-    .object({
-      name: z
-        .string()
-        .trim()
-        .min(2)
-        .max(200)
-        .optional()
-        .describe('Company name or words of it, case-insensitive.'),
-      domain: domainInput.optional().describe('Company domain, e.g. "example.com" (a URL is accepted).'),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine((input) => input.name !== undefined || input.domain !== undefined, 'Pass name or domain.'),
-  output: z.object({
+  input: pagedInput(20, MAX_PAGE, {
+    name: textInput(2, 200).optional().describe('Company name or words of it, case-insensitive.'),
+    domain: domainInput.optional().describe('Company domain, e.g. "example.com" (a URL is accepted).'),
+  }).refine(atLeastOne('name', 'domain'), 'Pass name or domain.'),
+  output: pagedOutput({
     companies: z.array(Company).describe('Matching companies, oldest record first.'),
-    total: z.number().int().describe('How many companies match in all pages.'),
-    nextCursor: nextCursorOutput,
+    total: totalOutput('companies'),
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 300,
     scope: 'shared',
-    tags: (_input, output) => [
-      'hubspot:companies',
-      ...output.companies.flatMap((c) => tag('company', c.source.id)),
-    ],
+    tags: (_input, output) => ['hubspot:companies', ...tagsOf('company', output.companies)],
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const filters: SearchFilter[] =
-      input.domain === undefined ? [] : [{ propertyName: 'domain', operator: 'EQ', value: input.domain }];
     const criteria = { tool: 'search_companies', name: input.name, domain: input.domain };
-    const scope = scopeOf(ctx);
-    const page = await searchObjects(scope, 'companies', {
-      filters,
-      query: input.name,
-      sort: 'hs_object_id',
-      limit: input.limit,
-      after: afterCursor.decode(input.cursor, criteria),
-    });
-    const map = mapScope(scope);
-    return {
-      companies: page.results.map((company) => toCompany(map, company)),
-      total: page.total,
-      nextCursor: afterCursor.encode(criteria, page.after),
-    };
+    const page = await searchPage(
+      ctx,
+      'companies',
+      criteria,
+      { filters: eq('domain', input.domain), query: input.name },
+      input,
+      toCompany,
+    );
+    return { companies: page.items, total: page.total, nextCursor: page.nextCursor };
   },
 });
 
@@ -268,20 +259,20 @@ export const getCompanyTool = hubspot.tool({
     'use {tool:list_deals}; to add a note use {tool:create_note}.',
   input: z.object({ id: hubspotId('HubSpot id of the company (source.id from {tool:search_companies}).') }),
   output: CompanyDetail,
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
     tags: (input, output) => [
       ...tag('company', input.id),
-      ...output.contacts.flatMap((c) => tag('contact', c.source.id)),
-      ...output.deals.flatMap((d) => tag('deal', d.source.id)),
+      ...tagsOf('contact', output.contacts),
+      ...tagsOf('deal', output.deals),
     ],
     negativeTtlSeconds: 30,
   },
   timeoutMs: 15_000,
-  handler: (input, ctx) => loadCompanyDetail(scopeOf(ctx), input.id),
+  handler: (input, ctx) => loadCompanyDetail(ctx, input.id),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +289,7 @@ export const listDealsTool = hubspot.tool({
     'List deals, newest first, optionally only those of one company, in given pipeline stages (stage ids such ' +
     'as "appointmentscheduled", "contractsent", "closedwon", "closedlost" in the default pipeline) or in one ' +
     'pipeline. Use {tool:search_companies} to find the company id, and {tool:update_deal_stage} to move a deal.',
-  input: z.object({
+  input: pagedInput(20, MAX_PAGE, {
     companyId: hubspotId('Only deals of this company (id from {tool:search_companies}).').optional(),
     stages: z
       .array(STAGE.toLowerCase())
@@ -307,53 +298,46 @@ export const listDealsTool = hubspot.tool({
       .optional()
       .describe('Only deals in these stage ids, e.g. ["contractsent", "closedwon"].'),
     pipeline: STAGE.optional().describe('Only deals in this pipeline id, e.g. "default".'),
-    limit: limitInput(20, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     deals: z.array(DealRecord).describe('Deals, most recently created first.'),
-    total: z.number().int().describe('How many deals match in all pages.'),
-    nextCursor: nextCursorOutput,
+    total: totalOutput('deals'),
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 60,
     scope: 'shared',
     tags: (input, output) => [
       'hubspot:deals',
       ...tag('company', input.companyId),
-      ...output.deals.flatMap((d) => tag('deal', d.source.id)),
+      ...tagsOf('deal', output.deals),
     ],
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
     const stages = input.stages === undefined ? undefined : [...new Set(input.stages)].sort();
-    const filters: SearchFilter[] = [];
-    if (input.companyId !== undefined) {
-      filters.push({ propertyName: 'associations.company', operator: 'EQ', value: input.companyId });
-    }
-    if (stages !== undefined) filters.push({ propertyName: 'dealstage', operator: 'IN', values: stages });
-    if (input.pipeline !== undefined)
-      filters.push({ propertyName: 'pipeline', operator: 'EQ', value: input.pipeline });
     const criteria = { tool: 'list_deals', companyId: input.companyId, stages, pipeline: input.pipeline };
-    const scope = scopeOf(ctx);
-    const page = await searchObjects(scope, 'deals', {
-      filters,
-      sort: '-createdate',
-      limit: input.limit,
-      after: afterCursor.decode(input.cursor, criteria),
-    });
+    const page = await searchPage(
+      ctx,
+      'deals',
+      criteria,
+      {
+        filters: [
+          ...eq('associations.company', input.companyId),
+          ...among('dealstage', stages),
+          ...eq('pipeline', input.pipeline),
+        ],
+        sort: '-createdate',
+      },
+      input,
+      (map, deal) => toDeal(map, deal, input.companyId),
+    );
     if (page.total === 0 && input.companyId !== undefined) {
       // An empty list for a company that does not exist would mislead: say so.
-      await readObject(scope, 'companies', input.companyId, companyNotFound(scope, input.companyId));
+      await readObject(ctx, 'companies', input.companyId, companyNotFound(ctx, input.companyId));
     }
-    const map = mapScope(scope);
-    return {
-      deals: page.results.map((deal) => toDeal(map, deal, input.companyId)),
-      total: page.total,
-      nextCursor: afterCursor.encode(criteria, page.after),
-    };
+    return { deals: page.items, total: page.total, nextCursor: page.nextCursor };
   },
 });
 
@@ -376,7 +360,7 @@ export const createNoteTool = hubspot.tool({
       .enum(['company', 'contact', 'deal'])
       .describe('What the note is about: company, contact or deal.'),
     objectId: hubspotId('HubSpot id of that company, contact or deal.'),
-    body: z.string().trim().min(1).max(10_000).describe('The note, plain text (line breaks are kept).'),
+    body: textInput(1, 10_000).describe('The note, plain text (line breaks are kept).'),
     timestamp: z.iso
       .datetime({ offset: true })
       .optional()
@@ -392,21 +376,20 @@ export const createNoteTool = hubspot.tool({
       })
       .describe('The record the note was added to.'),
   }),
-  scopes: WRITE,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.create,
   invalidates: (input) => [`hubspot:${input.objectType}:${input.objectId}`],
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const scope = scopeOf(ctx);
     const type = TARGETS[input.objectType];
     const notFound = {
       companies: companyNotFound,
       contacts: contactNotFound,
       deals: dealNotFound,
-    }[type](scope, input.objectId);
+    }[type](ctx, input.objectId);
     // Read the target first: a clear not_found, and its name for the answer.
-    const target = await readObject(scope, type, input.objectId, notFound);
-    const map = mapScope(scope);
+    const target = await readObject(ctx, type, input.objectId, notFound);
+    const map = mapScope(ctx);
     const name =
       type === 'companies'
         ? toCompany(map, target).name
@@ -414,7 +397,7 @@ export const createNoteTool = hubspot.tool({
           ? toContact(map, target).name
           : toDeal(map, target).name;
     const note = await createNote(
-      scope,
+      ctx,
       { type, id: input.objectId },
       textToHtml(input.body),
       input.timestamp === undefined ? new Date().toISOString() : new Date(input.timestamp).toISOString(),
@@ -444,8 +427,8 @@ export const updateDealStageTool = hubspot.tool({
     previousStage: z.string().describe('The stage id before the call.'),
     changed: z.boolean().describe('False when the deal was already in that stage.'),
   }),
-  scopes: WRITE,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.update,
   invalidates: (input, output) => [
     'hubspot:deals',
     ...tag('deal', input.dealId),
@@ -453,16 +436,15 @@ export const updateDealStageTool = hubspot.tool({
   ],
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const scope = scopeOf(ctx);
-    const map = mapScope(scope);
-    const before = await readObject(scope, 'deals', input.dealId, dealNotFound(scope, input.dealId), [
+    const map = mapScope(ctx);
+    const before = await readObject(ctx, 'deals', input.dealId, dealNotFound(ctx, input.dealId), [
       'companies',
     ]);
     const companyId = firstAssociated(before, 'companies');
     const current = toDeal(map, before, companyId);
     if (current.stage === input.stage) return { deal: current, previousStage: current.stage, changed: false };
     const updated = await updateDeal(
-      scope,
+      ctx,
       input.dealId,
       { dealstage: input.stage },
       `HubSpot refused stage "${input.stage}" for deal ${input.dealId} in pipeline "${current.pipeline}": it is ` +

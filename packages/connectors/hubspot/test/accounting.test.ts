@@ -1,15 +1,8 @@
 import { callTool, countingHooks, must, testSource } from '@switchboard/kit/testing';
-import {
-  demoDataset,
-  findCustomer,
-  HERO,
-  HERO_EMAILS,
-  type HubSpotSandbox,
-  startHubSpotSandbox,
-} from '@switchboard/sandbox';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
+import { describe, expect, it } from 'vitest';
 import { getCompanyTool, hubspotConnector } from '../src/index.js';
-import { connect, ctx, type Harness, instance } from './helpers.js';
+import { ctx, instance, sandboxHarness } from './helpers.js';
 
 /**
  * One quota token per HubSpot request: every request the client sends goes through the upstream
@@ -19,28 +12,16 @@ import { connect, ctx, type Harness, instance } from './helpers.js';
 const dataset = demoDataset();
 const HELIX = must(findCustomer(dataset, HERO.everywhere).presence.hubspot?.companyId, 'Helix in HubSpot');
 
-let sandbox: HubSpotSandbox;
-let harness: Harness;
-
-beforeAll(async () => {
-  sandbox = await startHubSpotSandbox({ dataset });
-  harness = await connect(sandbox);
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => {
-  sandbox.server.clearLog();
-  sandbox.server.clearFaults();
-  sandbox.resetRateLimits();
-});
+const live = sandboxHarness(dataset);
 
 describe('upstream accounting', () => {
   it('get_company takes one token per HubSpot request, and records each', async () => {
     const hooks = countingHooks();
-    const detail = await callTool(getCompanyTool, { id: HELIX }, ctx(harness, { hooks }));
+    const detail = await callTool(getCompanyTool, { id: HELIX }, ctx(live(), { hooks }));
     expect(detail.contacts.length).toBeGreaterThan(0);
     expect(detail.deals.length).toBeGreaterThan(0);
 
-    const received = sandbox.server.requests;
+    const received = live().sandbox.server.requests;
     // Helix has contacts and deals but no notes: the notes association answers empty, so no notes batch read.
     expect(received).toHaveLength(6);
     expect(hooks.acquired).toHaveLength(received.length);
@@ -58,7 +39,7 @@ describe('upstream accounting', () => {
 
   it('the crm capability counts the same way', async () => {
     const hooks = countingHooks();
-    const source = testSource(hubspotConnector, harness.client, harness.config, instance, { hooks });
+    const source = testSource(hubspotConnector, live().client, live().config, instance, { hooks });
     const crm = must(source.crm, 'crm capability');
     const matches = await crm.findAccounts(
       { email: HERO_EMAILS.everywhere },
@@ -66,7 +47,7 @@ describe('upstream accounting', () => {
     );
     expect(matches.map((match) => match.account.source.id)).toEqual([HELIX]);
     expect(hooks.acquired).toEqual(['contacts.search', 'companies.batchRead']);
-    expect(hooks.requests).toHaveLength(sandbox.server.requests.length);
-    expect(hooks.acquired).toHaveLength(sandbox.server.requests.length);
+    expect(hooks.requests).toHaveLength(live().sandbox.server.requests.length);
+    expect(hooks.acquired).toHaveLength(live().sandbox.server.requests.length);
   });
 });

@@ -1,9 +1,10 @@
 import type { ToolContext, Upstream, UpstreamHooks } from '@switchboard/kit';
-import { silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
-import type { HubSpotSandbox } from '@switchboard/sandbox';
+import { sharedFixture, testConnect, testContext, testInstance } from '@switchboard/kit/testing';
+import { type Dataset, type HubSpotSandbox, startHubSpotSandbox } from '@switchboard/sandbox';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { z } from 'zod';
 import type { HubSpotClient } from '../src/client.js';
-import { HubSpotConfig } from '../src/config.js';
+import type { HubSpotConfig } from '../src/config.js';
 import { hubspot, hubspotConnector } from '../src/index.js';
 import { sandboxConfig } from '../src/testing.js';
 
@@ -15,13 +16,35 @@ export interface Harness {
 }
 
 /** The connector connected to a sandbox, as the gateway would mount it. */
-export async function connect(
+export function connect(
   sandbox: HubSpotSandbox,
   overrides: Partial<z.input<typeof HubSpotConfig>> = {},
 ): Promise<Harness> {
-  const config = HubSpotConfig.parse({ ...sandboxConfig(sandbox), ...overrides });
-  const client = await hubspotConnector.connect(config, { logger: silentLogger(), instance });
-  return { client, config };
+  return testConnect(hubspotConnector, { ...sandboxConfig(sandbox), ...overrides }, instance);
+}
+
+/** A harness that owns the sandbox it is connected to. */
+export interface SandboxHarness extends Harness {
+  sandbox: HubSpotSandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * A sandbox on `dataset` and the connector connected to it, shared by the tests of a file; each test
+ * starts with an empty request log, no faults and fresh rate limits.
+ */
+export function sandboxHarness(dataset: Dataset): () => SandboxHarness {
+  const live = sharedFixture(beforeAll, afterAll, async () => {
+    const sandbox = await startHubSpotSandbox({ dataset });
+    return { ...(await connect(sandbox)), sandbox, close: () => sandbox.close() };
+  });
+  beforeEach(() => {
+    const { sandbox } = live();
+    sandbox.server.clearLog();
+    sandbox.server.clearFaults();
+    sandbox.resetRateLimits();
+  });
+  return live;
 }
 
 /**

@@ -2,13 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { Client } from '@hubspot/api-client';
 import { classifyFailure, type UpstreamHooks } from '@switchboard/kit';
 import { callTool, countingHooks, must, testUpstream, toolError } from '@switchboard/kit/testing';
-import {
-  demoDataset,
-  findCustomer,
-  HERO,
-  type HubSpotSandbox,
-  startHubSpotSandbox,
-} from '@switchboard/sandbox';
+import { demoDataset, findCustomer, HERO, startHubSpotSandbox } from '@switchboard/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   describeHubSpotError,
@@ -20,7 +14,7 @@ import {
   SECONDLY,
   searchCompaniesTool,
 } from '../src/index.js';
-import { connect, ctx, type Harness } from './helpers.js';
+import { connect, ctx, type Harness, sandboxHarness } from './helpers.js';
 
 /**
  * HubSpot's failure rules as the upstream seam applies them: rate limits, the daily limit, refused
@@ -33,19 +27,7 @@ const HELIX = findCustomer(dataset, HERO.everywhere).presence.hubspot?.companyId
 const COMPANY_PATH = `/crm/v3/objects/companies/${HELIX}`;
 const MONDAY_10_UTC = Date.parse('2026-03-02T10:00:00Z');
 
-let sandbox: HubSpotSandbox;
-let harness: Harness;
-
-beforeAll(async () => {
-  sandbox = await startHubSpotSandbox({ dataset });
-  harness = await connect(sandbox);
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => {
-  sandbox.server.clearLog();
-  sandbox.server.clearFaults();
-  sandbox.resetRateLimits();
-});
+const live = sandboxHarness(dataset);
 
 /** A context whose seam records the waits it is asked for instead of waiting, on a fixed clock. */
 function fakeClock(on: Harness, hooks?: UpstreamHooks) {
@@ -66,44 +48,48 @@ function fakeClock(on: Harness, hooks?: UpstreamHooks) {
 
 describe('rate limits', () => {
   it('retries a TEN_SECONDLY_ROLLING 429 once after a wait, taking a token for each request', async () => {
-    sandbox.injectRateLimit({ policy: 'TEN_SECONDLY_ROLLING', pathPrefix: COMPANY_PATH, times: 1 });
+    live().sandbox.injectRateLimit({ policy: 'TEN_SECONDLY_ROLLING', pathPrefix: COMPANY_PATH, times: 1 });
     const hooks = countingHooks();
-    const { waits, context } = fakeClock(harness, hooks);
+    const { waits, context } = fakeClock(live(), hooks);
     const result = await callTool(getCompanyTool, { id: HELIX }, context);
     expect(result.company.source.id).toBe(HELIX);
-    expect(sandbox.server.requestsTo(COMPANY_PATH, 'GET').map((r) => r.status)).toEqual([429, 200]);
+    expect(
+      live()
+        .sandbox.server.requestsTo(COMPANY_PATH, 'GET')
+        .map((r) => r.status),
+    ).toEqual([429, 200]);
     expect(waits).toEqual([1000]); // HubSpot sent no Retry-After: the rule's wait
     expect(hooks.requests.slice(0, 2)).toEqual([
       { name: 'companies.read', outcome: 'rate_limited' },
       { name: 'companies.read', outcome: 'ok' },
     ]);
-    expect(hooks.acquired).toHaveLength(sandbox.server.requests.length);
+    expect(hooks.acquired).toHaveLength(live().sandbox.server.requests.length);
   });
 
   it('answers a retryable rate_limited naming the policy when the retry is refused too', async () => {
-    sandbox.server.inject({ pathPrefix: COMPANY_PATH, rateLimit: true }); // the shared fault: TEN_SECONDLY
-    const { waits, context } = fakeClock(harness);
+    live().sandbox.server.inject({ pathPrefix: COMPANY_PATH, rateLimit: true }); // the shared fault: TEN_SECONDLY
+    const { waits, context } = fakeClock(live());
     const error = await toolError(callTool(getCompanyTool, { id: HELIX }, context));
     expect(error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 1000 });
     expect(error.message).toMatch(/HubSpot is rate limiting this account \(TEN_SECONDLY_ROLLING\)/);
     expect(error.message).not.toMatch(/correlationId|ten_secondly_rolling limit/);
     expect(waits).toEqual([1000]);
-    expect(sandbox.server.requests.map((r) => r.status)).toEqual([429, 429]);
+    expect(live().sandbox.server.requests.map((r) => r.status)).toEqual([429, 429]);
   });
 
   it('does not retry at all when maxRetryDelayMs is below the wait', async () => {
-    const noRetry = await connect(sandbox, { maxRetryDelayMs: 0 });
-    sandbox.injectRateLimit({ policy: 'TEN_SECONDLY_ROLLING', pathPrefix: COMPANY_PATH, times: 1 });
+    const noRetry = await connect(live().sandbox, { maxRetryDelayMs: 0 });
+    live().sandbox.injectRateLimit({ policy: 'TEN_SECONDLY_ROLLING', pathPrefix: COMPANY_PATH, times: 1 });
     const { waits, context } = fakeClock(noRetry);
     const error = await toolError(callTool(getCompanyTool, { id: HELIX }, context));
     expect(error.code).toBe('rate_limited');
     expect(waits).toEqual([]);
-    expect(sandbox.server.requests).toHaveLength(1);
+    expect(live().sandbox.server.requests).toHaveLength(1);
   });
 
   it('never retries a DAILY 429: one request, not retryable, until midnight in the account time zone', async () => {
-    const berlin = await connect(sandbox, { dailyResetTimeZone: 'Europe/Berlin' });
-    sandbox.injectRateLimit({ policy: 'DAILY' });
+    const berlin = await connect(live().sandbox, { dailyResetTimeZone: 'Europe/Berlin' });
+    live().sandbox.injectRateLimit({ policy: 'DAILY' });
     const hooks = countingHooks();
     const { waits, context } = fakeClock(berlin, hooks);
     const error = await toolError(callTool(getCompanyTool, { id: HELIX }, context));
@@ -112,7 +98,7 @@ describe('rate limits', () => {
     expect(error.retryAfterMs).toBe(13 * 3_600_000); // 11:00 in Berlin
     expect(msUntilMidnight('Europe/Berlin', new Date(MONDAY_10_UTC))).toBe(13 * 3_600_000);
     expect(waits).toEqual([]);
-    expect(sandbox.server.requests).toHaveLength(1);
+    expect(live().sandbox.server.requests).toHaveLength(1);
     expect(hooks.acquired).toHaveLength(1);
   });
 
@@ -142,9 +128,9 @@ describe('rate limits', () => {
 
   it("keeps its no-retry policy when another Client in the process turns the client's retries on", async () => {
     new Client({ accessToken: 'other', numberOfApiCallRetries: 6 }); // replaces the process-wide decorators
-    sandbox.server.inject({ pathPrefix: COMPANY_PATH, errorRate: 1 });
-    await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(harness)));
-    expect(sandbox.server.requests).toHaveLength(1);
+    live().sandbox.server.inject({ pathPrefix: COMPANY_PATH, errorRate: 1 });
+    await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(live())));
+    expect(live().sandbox.server.requests).toHaveLength(1);
   });
 });
 
@@ -167,7 +153,7 @@ describe("the search endpoints' secondly limit and Retry-After", () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('no address');
-    standIn = await connect(sandbox, { basePath: `http://127.0.0.1:${address.port}` });
+    standIn = await connect(live().sandbox, { basePath: `http://127.0.0.1:${address.port}` });
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -212,18 +198,18 @@ describe("the search endpoints' secondly limit and Retry-After", () => {
 
 describe('deadlines and failures', () => {
   it("turns a hung sandbox into timeout at the tool's deadline, closing the request", async () => {
-    sandbox.server.inject({ pathPrefix: COMPANY_PATH, hang: true });
+    live().sandbox.server.inject({ pathPrefix: COMPANY_PATH, hang: true });
     const error = await toolError(
-      callTool(getCompanyTool, { id: HELIX }, ctx(harness, { signal: AbortSignal.timeout(300) })),
+      callTool(getCompanyTool, { id: HELIX }, ctx(live(), { signal: AbortSignal.timeout(300) })),
     );
     expect(error).toMatchObject({ code: 'timeout', retryable: true });
     expect(error.message).toBe("HubSpot did not answer before the call's deadline.");
-    expect(sandbox.server.requests.at(-1)).toMatchObject({ fault: 'hang', status: 0 });
+    expect(live().sandbox.server.requests.at(-1)).toMatchObject({ fault: 'hang', status: 0 });
   });
 
   it('turns a hung request into timeout at requestTimeoutMs, naming no address', async () => {
-    const quick = await connect(sandbox, { requestTimeoutMs: 200 });
-    sandbox.server.inject({ pathPrefix: COMPANY_PATH, hang: true });
+    const quick = await connect(live().sandbox, { requestTimeoutMs: 200 });
+    live().sandbox.server.inject({ pathPrefix: COMPANY_PATH, hang: true });
     const hooks = countingHooks();
     const error = await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(quick, { hooks })));
     expect(error.code).toBe('timeout');
@@ -233,35 +219,35 @@ describe('deadlines and failures', () => {
   });
 
   it('maps a 5xx to upstream_unavailable without retrying it', async () => {
-    sandbox.server.inject({ errorRate: 1 });
-    const error = await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(harness)));
+    live().sandbox.server.inject({ errorRate: 1 });
+    const error = await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(live())));
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
     expect(error.message).toMatch(/HTTP 502/);
     expect(error.message).not.toMatch(/Bad Gateway|correlationId/);
-    expect(sandbox.server.requests).toHaveLength(1);
+    expect(live().sandbox.server.requests).toHaveLength(1);
   });
 
   it('maps a refused token to upstream_unavailable that retrying will not fix, without the token', async () => {
-    const wrong = await connect(sandbox, { accessToken: 'pat-na1-wrong-token' });
+    const wrong = await connect(live().sandbox, { accessToken: 'pat-na1-wrong-token' });
     const error = await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(wrong)));
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
     expect(error.message).toMatch(/accessToken/);
     expect(error.message).not.toContain('pat-na1');
-    expect(sandbox.server.requests).toHaveLength(1);
-    expect(sandbox.server.requests[0]).toMatchObject({ status: 401 });
+    expect(live().sandbox.server.requests).toHaveLength(1);
+    expect(live().sandbox.server.requests[0]).toMatchObject({ status: 401 });
   });
 
   it('maps an unreachable HubSpot to upstream_unavailable', async () => {
-    const unreachable = await connect(sandbox, { basePath: 'http://127.0.0.1:1' });
+    const unreachable = await connect(live().sandbox, { basePath: 'http://127.0.0.1:1' });
     const error = await toolError(callTool(getCompanyTool, { id: HELIX }, ctx(unreachable)));
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
     expect(error.message).not.toContain('127.0.0.1');
   });
 
   it('fails the readiness check on a refused token and passes on a good one', async () => {
-    const wrong = await connect(sandbox, { accessToken: 'pat-na1-wrong-token' });
+    const wrong = await connect(live().sandbox, { accessToken: 'pat-na1-wrong-token' });
     const check = must(hubspotConnector.check, 'check');
-    await expect(check(harness.client, { signal: AbortSignal.timeout(5000) })).resolves.toBeUndefined();
+    await expect(check(live().client, { signal: AbortSignal.timeout(5000) })).resolves.toBeUndefined();
     const error = await toolError(check(wrong.client, { signal: AbortSignal.timeout(5000) }));
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
   });

@@ -1,15 +1,7 @@
 import type { CustomerLookup } from '@switchboard/kit';
-import { callTool, must, testSource, toolError } from '@switchboard/kit/testing';
-import {
-  type Dataset,
-  demoDataset,
-  findCustomer,
-  HERO,
-  HERO_EMAILS,
-  type HubSpotSandbox,
-  startHubSpotSandbox,
-} from '@switchboard/sandbox';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { allPages, callTool, must, testSource, toolError } from '@switchboard/kit/testing';
+import { type Dataset, demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
+import { describe, expect, it } from 'vitest';
 import {
   companyResource,
   createNoteTool,
@@ -21,7 +13,7 @@ import {
   searchContactsTool,
   updateDealStageTool,
 } from '../src/index.js';
-import { connect, ctx, type Harness, instance } from './helpers.js';
+import { ctx, instance, sandboxHarness } from './helpers.js';
 
 /** Every tool through the real @hubspot/api-client against the HubSpot sandbox on loopback. */
 
@@ -31,58 +23,36 @@ const HELIX = companyOf(HERO.everywhere);
 const FJORD = companyOf(HERO.hubspotAndOdooOnly);
 const BRIGHTWATER = companyOf(HERO.crmConflict);
 
-let sandbox: HubSpotSandbox;
-let harness: Harness;
-
-beforeAll(async () => {
-  sandbox = await startHubSpotSandbox({ dataset });
-  harness = await connect(sandbox);
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => {
-  sandbox.server.clearLog();
-  sandbox.server.clearFaults();
-  sandbox.resetRateLimits();
-});
+const live = sandboxHarness(dataset);
 
 describe('searches walked page by page', () => {
   it('list_deals returns every deal exactly once across pages, newest first', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await callTool(listDealsTool, { limit: 7, ...(cursor ? { cursor } : {}) }, ctx(harness));
-      expect(page.total).toBe(dataset.hubspot.deals.length);
-      seen.push(...page.deals.map((deal) => deal.source.id));
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor !== undefined);
-    expect(pages).toBe(Math.ceil(dataset.hubspot.deals.length / 7));
+    const pages = await allPages((cursor) =>
+      callTool(listDealsTool, { limit: 7, ...(cursor ? { cursor } : {}) }, ctx(live())),
+    );
+    for (const page of pages) expect(page.total).toBe(dataset.hubspot.deals.length);
+    const seen = pages.flatMap((page) => page.deals.map((deal) => deal.source.id));
+    expect(pages).toHaveLength(Math.ceil(dataset.hubspot.deals.length / 7));
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(dataset.hubspot.deals.map((deal) => deal.id).sort());
-    expect(sandbox.server.requestsTo('/crm/v3/objects/deals/search', 'POST')).toHaveLength(pages);
+    expect(live().sandbox.server.requestsTo('/crm/v3/objects/deals/search', 'POST')).toHaveLength(
+      pages.length,
+    );
   });
 
   it('search_contacts by company domain pages one contact at a time without repeats', async () => {
     const expected = dataset.hubspot.contacts.filter((c) => c.email.endsWith('@helix-robotics.com'));
     expect(expected.length).toBeGreaterThan(1);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await callTool(
+    const pages = await allPages((cursor) =>
+      callTool(
         searchContactsTool,
-        {
-          domain: 'https://www.Helix-Robotics.com/',
-          limit: 1,
-          ...(cursor ? { cursor } : {}),
-        },
-        ctx(harness),
-      );
-      expect(page.contacts.every((c) => c.accountId === HELIX)).toBe(true);
-      seen.push(...page.contacts.map((c) => c.source.id));
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-    expect(seen.sort()).toEqual(expected.map((c) => c.id).sort());
+        { domain: 'https://www.Helix-Robotics.com/', limit: 1, ...(cursor ? { cursor } : {}) },
+        ctx(live()),
+      ),
+    );
+    const contacts = pages.flatMap((page) => page.contacts);
+    expect(contacts.every((c) => c.accountId === HELIX)).toBe(true);
+    expect(contacts.map((c) => c.source.id).sort()).toEqual(expected.map((c) => c.id).sort());
   });
 
   it('search_contacts by exact email and by name', async () => {
@@ -91,29 +61,29 @@ describe('searches walked page by page', () => {
       {
         email: HERO_EMAILS.everywhere.toUpperCase(),
       },
-      ctx(harness),
+      ctx(live()),
     );
     expect(byEmail.contacts.map((c) => c.email)).toEqual([HERO_EMAILS.everywhere]);
-    const byName = await callTool(searchContactsTool, { name: 'maya lindq' }, ctx(harness));
+    const byName = await callTool(searchContactsTool, { name: 'maya lindq' }, ctx(live()));
     expect(byName.contacts.map((c) => c.email)).toContain(HERO_EMAILS.everywhere);
   });
 
   it('search_companies by name words and by domain; HubSpot keeps its own spelling of a conflicting record', async () => {
-    const byName = await callTool(searchCompaniesTool, { name: 'brightwater' }, ctx(harness));
+    const byName = await callTool(searchCompaniesTool, { name: 'brightwater' }, ctx(live()));
     expect(byName.companies.map((c) => c.source.id)).toEqual([BRIGHTWATER]);
     expect(byName.companies[0]).toMatchObject({ name: 'BrightWater Logistics', employees: 1200 });
-    const byDomain = await callTool(searchCompaniesTool, { domain: 'fjordoutdoor.no' }, ctx(harness));
+    const byDomain = await callTool(searchCompaniesTool, { domain: 'fjordoutdoor.no' }, ctx(live()));
     expect(byDomain.companies.map((c) => c.source.id)).toEqual([FJORD]);
     expect(byDomain.companies[0]?.country).toBe('NO');
   });
 
   it('refuses a cursor replayed with other filters', async () => {
-    const page = await callTool(listDealsTool, { limit: 1 }, ctx(harness));
+    const page = await callTool(listDealsTool, { limit: 1 }, ctx(live()));
     const error = await toolError(
       callTool(
         listDealsTool,
         { limit: 1, stages: ['closedwon'], cursor: page.nextCursor ?? 'x' },
-        ctx(harness),
+        ctx(live()),
       ),
     );
     expect(error.code).toBe('invalid_input');
@@ -123,7 +93,7 @@ describe('searches walked page by page', () => {
 
 describe('reads include their associations', () => {
   it('get_company returns its contacts and deals from v4 associations', async () => {
-    const detail = await callTool(getCompanyTool, { id: FJORD }, ctx(harness));
+    const detail = await callTool(getCompanyTool, { id: FJORD }, ctx(live()));
     expect(detail.company).toMatchObject({ name: expect.any(String), domain: 'fjordoutdoor.no' });
     expect(detail.contacts.map((c) => c.source.id).sort()).toEqual(
       dataset.hubspot.contacts
@@ -134,22 +104,24 @@ describe('reads include their associations', () => {
     const deals = dataset.hubspot.deals.filter((d) => d.companyId === FJORD);
     expect(detail.deals.map((d) => d.source.id).sort()).toEqual(deals.map((d) => d.id).sort());
     expect(detail.deals.every((d) => d.accountId === FJORD)).toBe(true);
-    expect(sandbox.server.requestsTo(`/crm/v4/objects/companies/${FJORD}/associations/`)).toHaveLength(3);
+    expect(live().sandbox.server.requestsTo(`/crm/v4/objects/companies/${FJORD}/associations/`)).toHaveLength(
+      3,
+    );
   });
 
   it('get_contact returns its companies and deals from the v3 associations of the read', async () => {
     const contact = dataset.hubspot.contacts.find((c) => c.email === HERO_EMAILS.hubspotAndOdooOnly);
-    const detail = await callTool(getContactTool, { id: contact?.id ?? '' }, ctx(harness));
+    const detail = await callTool(getContactTool, { id: contact?.id ?? '' }, ctx(live()));
     expect(detail.contact).toMatchObject({ email: HERO_EMAILS.hubspotAndOdooOnly, accountId: FJORD });
     expect(detail.companies.map((c) => c.source.id)).toEqual([FJORD]);
     const deals = dataset.hubspot.deals.filter((d) => d.contactIds.includes(contact?.id ?? ''));
     expect(detail.deals.map((d) => d.source.id).sort()).toEqual(deals.map((d) => d.id).sort());
-    expect(sandbox.server.requests[0]?.query).toContain('associations=companies&associations=deals');
+    expect(live().sandbox.server.requests[0]?.query).toContain('associations=companies&associations=deals');
   });
 
   it('serves the companies/{id} resource with the same JSON as get_company', async () => {
-    const content = await companyResource.read({ id: HELIX }, ctx(harness));
-    expect(content.json).toEqual(await callTool(getCompanyTool, { id: HELIX }, ctx(harness)));
+    const content = await companyResource.read({ id: HELIX }, ctx(live()));
+    expect(content.json).toEqual(await callTool(getCompanyTool, { id: HELIX }, ctx(live())));
   });
 });
 
@@ -162,10 +134,10 @@ describe('writes are visible on the next read', () => {
         objectId: HELIX,
         body: 'Called Maya: line 3 <down> since Monday.\nFollow up Friday.',
       },
-      ctx(harness),
+      ctx(live()),
     );
     expect(result.attachedTo).toEqual({ objectType: 'company', id: HELIX, name: 'Helix Robotics AB' });
-    const created = sandbox.server.requestsTo('/crm/v3/objects/notes', 'POST');
+    const created = live().sandbox.server.requestsTo('/crm/v3/objects/notes', 'POST');
     expect(created).toHaveLength(1);
     expect(created[0]?.body).toMatchObject({
       properties: { hs_note_body: 'Called Maya: line 3 &lt;down&gt; since Monday.<br>Follow up Friday.' },
@@ -173,7 +145,7 @@ describe('writes are visible on the next read', () => {
         { to: { id: HELIX }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 190 }] },
       ],
     });
-    const detail = await callTool(getCompanyTool, { id: HELIX }, ctx(harness));
+    const detail = await callTool(getCompanyTool, { id: HELIX }, ctx(live()));
     expect(detail.notes[0]).toMatchObject({
       source: { id: result.note.source.id },
       body: 'Called Maya: line 3 <down> since Monday.\nFollow up Friday.',
@@ -183,7 +155,7 @@ describe('writes are visible on the next read', () => {
   it('update_deal_stage moves the deal, the next read shows it, and a repeat changes nothing', async () => {
     const deal = dataset.hubspot.deals.find((d) => d.companyId === BRIGHTWATER && d.stage !== 'closedwon');
     const id = deal?.id ?? '';
-    const moved = await callTool(updateDealStageTool, { dealId: id, stage: 'closedwon' }, ctx(harness));
+    const moved = await callTool(updateDealStageTool, { dealId: id, stage: 'closedwon' }, ctx(live()));
     expect(moved).toMatchObject({
       changed: true,
       previousStage: deal?.stage,
@@ -195,22 +167,18 @@ describe('writes are visible on the next read', () => {
         moved,
       ),
     ).toEqual(['hubspot:deals', `hubspot:deal:${id}`, `hubspot:company:${BRIGHTWATER}`]);
-    const won = await callTool(
-      listDealsTool,
-      { companyId: BRIGHTWATER, stages: ['closedwon'] },
-      ctx(harness),
-    );
+    const won = await callTool(listDealsTool, { companyId: BRIGHTWATER, stages: ['closedwon'] }, ctx(live()));
     expect(won.deals.map((d) => d.source.id)).toContain(id);
 
-    sandbox.server.clearLog();
-    const again = await callTool(updateDealStageTool, { dealId: id, stage: 'closedwon' }, ctx(harness));
+    live().sandbox.server.clearLog();
+    const again = await callTool(updateDealStageTool, { dealId: id, stage: 'closedwon' }, ctx(live()));
     expect(again).toMatchObject({ changed: false, previousStage: 'closedwon' });
-    expect(sandbox.server.requestsTo('/crm/v3/objects/deals', 'PATCH')).toHaveLength(0);
+    expect(live().sandbox.server.requestsTo('/crm/v3/objects/deals', 'PATCH')).toHaveLength(0);
   });
 
   it('update_deal_stage refuses a stage HubSpot does not know with invalid_input naming it', async () => {
     const id = dataset.hubspot.deals[0]?.id ?? '';
-    const error = await toolError(callTool(updateDealStageTool, { dealId: id, stage: 'Won' }, ctx(harness)));
+    const error = await toolError(callTool(updateDealStageTool, { dealId: id, stage: 'Won' }, ctx(live())));
     expect(error.code).toBe('invalid_input');
     expect(error.message).toContain('"Won"');
     expect(error.message).toContain('closedwon');
@@ -219,21 +187,21 @@ describe('writes are visible on the next read', () => {
 
 describe('unknown ids', () => {
   it.each([
-    ['get_company', () => callTool(getCompanyTool, { id: '999' }, ctx(harness)), 'hubspot__search_companies'],
-    ['get_contact', () => callTool(getContactTool, { id: '999' }, ctx(harness)), 'hubspot__search_contacts'],
+    ['get_company', () => callTool(getCompanyTool, { id: '999' }, ctx(live())), 'hubspot__search_companies'],
+    ['get_contact', () => callTool(getContactTool, { id: '999' }, ctx(live())), 'hubspot__search_contacts'],
     [
       'list_deals',
-      () => callTool(listDealsTool, { companyId: '999' }, ctx(harness)),
+      () => callTool(listDealsTool, { companyId: '999' }, ctx(live())),
       'hubspot__search_companies',
     ],
     [
       'update_deal_stage',
-      () => callTool(updateDealStageTool, { dealId: '999', stage: 'closedwon' }, ctx(harness)),
+      () => callTool(updateDealStageTool, { dealId: '999', stage: 'closedwon' }, ctx(live())),
       'hubspot__list_deals',
     ],
     [
       'create_note',
-      () => callTool(createNoteTool, { objectType: 'contact', objectId: '999', body: 'x' }, ctx(harness)),
+      () => callTool(createNoteTool, { objectType: 'contact', objectId: '999', body: 'x' }, ctx(live())),
       'hubspot__search_contacts',
     ],
   ])('%s answers not_found naming the id and the tool to use', async (_name, call, tool) => {
@@ -246,14 +214,14 @@ describe('unknown ids', () => {
 
   it('create_note on an unknown record creates nothing', async () => {
     await toolError(
-      callTool(createNoteTool, { objectType: 'deal', objectId: '999', body: 'x' }, ctx(harness)),
+      callTool(createNoteTool, { objectType: 'deal', objectId: '999', body: 'x' }, ctx(live())),
     );
-    expect(sandbox.server.requestsTo('/crm/v3/objects/notes', 'POST')).toHaveLength(0);
+    expect(live().sandbox.server.requestsTo('/crm/v3/objects/notes', 'POST')).toHaveLength(0);
   });
 });
 
 describe('crm capability', () => {
-  const crm = () => must(testSource(hubspotConnector, harness.client, harness.config, instance).crm, 'crm');
+  const crm = () => must(testSource(hubspotConnector, live().client, live().config, instance).crm, 'crm');
   const options = () => ({ signal: AbortSignal.timeout(10_000) });
   const ids = async (lookup: CustomerLookup) =>
     (await crm().findAccounts(lookup, options())).map((m) => [m.account.source.id, m.matchedBy]);
@@ -272,10 +240,10 @@ describe('crm capability', () => {
   });
 
   it('never matches by a free-mail domain, built in or named by the lookup', async () => {
-    sandbox.server.clearLog();
+    live().sandbox.server.clearLog();
     expect(await ids({ domain: 'gmail.com' })).toEqual([]);
     expect(await ids({ domain: 'helix-robotics.com', freeMailDomains: ['helix-robotics.com'] })).toEqual([]);
-    expect(sandbox.server.requests).toHaveLength(0);
+    expect(live().sandbox.server.requests).toHaveLength(0);
   });
 
   it('gives an account with its contacts and only its open deals', async () => {

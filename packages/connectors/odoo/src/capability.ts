@@ -65,7 +65,10 @@ export function erpAdapter(client: OdooClient, instance: InstanceInfo): ErpCapab
         ];
         for (const [method, criteria] of stages) {
           if (criteria === undefined) continue;
-          const { matches } = await findCustomers(sql, scope, criteria, { limit: MAX_MATCHES, offset: 0 });
+          const { items: matches } = await findCustomers(sql, scope, criteria, {
+            limit: MAX_MATCHES,
+            offset: 0,
+          });
           if (matches.length > 0) {
             // Account.parse keeps the common model only: Odoo extras stay in the tools' outputs.
             return matches.map((match) => ({ account: Account.parse(match), matchedBy: method }));
@@ -105,8 +108,8 @@ export function erpAdapter(client: OdooClient, instance: InstanceInfo): ErpCapab
         return {
           account: Account.parse(found.customer),
           contacts,
-          recentOrders: orders.orders.map((order) => Order.parse(order)),
-          openInvoices: invoices.invoices.map((invoice) => Invoice.parse(invoice)),
+          recentOrders: orders.items.map((order) => Order.parse(order)),
+          openInvoices: invoices.items.map((invoice) => Invoice.parse(invoice)),
           receivable: { amount: aging.total, currency },
           overdue: { amount: overdue, currency },
           aging,

@@ -1,4 +1,4 @@
-import { secret } from '@switchboard/kit';
+import { intSetting, secret } from '@switchboard/kit';
 import { z } from 'zod';
 
 /** Configuration of one Odoo connector instance. */
@@ -7,30 +7,16 @@ export const OdooConfig = z.object({
     "PostgreSQL connection string of Odoo's database, e.g. postgres://switchboard_ro@replica:5432/odoo. " +
       'In production use a read-only role on a read replica: the connector only ever reads.',
   ),
-  statementTimeoutMs: z
-    .number()
-    .int()
-    .min(100)
-    .max(120_000)
-    .default(5000)
-    .describe('Server-side statement_timeout applied to every query, in milliseconds (default 5000).'),
-  poolMax: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(10)
-    .describe(
-      'Maximum number of pooled PostgreSQL connections (default 10). Embedded PGlite accepts a single ' +
-        'connection: use 1 there.',
-    ),
-  connectTimeoutMs: z
-    .number()
-    .int()
-    .min(100)
-    .max(60_000)
-    .default(5000)
-    .describe('How long to wait for a new PostgreSQL connection, in milliseconds (default 5000).'),
+  statementTimeoutMs: intSetting(100, 120_000, 5000).describe(
+    'Server-side statement_timeout applied to every query, in milliseconds (default 5000).',
+  ),
+  poolMax: intSetting(1, 100, 10).describe(
+    'Maximum number of pooled PostgreSQL connections (default 10). Embedded PGlite accepts a single ' +
+      'connection: use 1 there.',
+  ),
+  connectTimeoutMs: intSetting(100, 60_000, 5000).describe(
+    'How long to wait for a new PostgreSQL connection, in milliseconds (default 5000).',
+  ),
   webUrl: z
     .url({ protocol: /^https?$/ })
     .optional()

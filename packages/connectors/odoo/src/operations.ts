@@ -21,7 +21,10 @@ export function withSql<T>(ctx: OdooContext, fn: (sql: Sql, scope: Scope) => Pro
 
 const MAX_INT4 = 2_147_483_647;
 
-/** An Odoo record id: models pass the string ids of the common models or plain numbers. */
+/**
+ * An Odoo record id: models pass the string ids of the common models or plain numbers; handlers
+ * get the number.
+ */
 export function odooId(description: string) {
   return z
     .union([
@@ -32,11 +35,8 @@ export function odooId(description: string) {
       (value) => Number(value) >= 1 && Number(value) <= MAX_INT4,
       'Odoo ids are between 1 and 2147483647.',
     )
+    .transform(Number)
     .describe(description);
-}
-
-export function toId(value: number | string): number {
-  return typeof value === 'number' ? value : Number(value);
 }
 
 export function customerNotFound(ctx: Pick<OdooContext, 'instance'>, id: number | string): ToolError {
@@ -68,6 +68,15 @@ export async function requireCustomerId(
   const resolved = await resolveCustomer(sql, id);
   if (resolved === null) throw customerNotFound(ctx, id);
   return resolved.customerId;
+}
+
+/** A tool's optional customer filter: undefined for every customer, else as `requireCustomerId`. */
+export function customerFilter(
+  sql: Sql,
+  ctx: Pick<OdooContext, 'instance'>,
+  id: number | undefined,
+): Promise<number | undefined> {
+  return id === undefined ? Promise.resolve(undefined) : requireCustomerId(sql, ctx, id);
 }
 
 export function loadCustomerDetail(ctx: OdooContext, id: number): Promise<CustomerDetail> {

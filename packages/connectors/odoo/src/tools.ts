@@ -1,23 +1,25 @@
 import {
   AgingBuckets,
+  ANNOTATIONS,
+  atLeastOne,
   boundCursor,
-  cursorInput,
-  limitInput,
-  nextCursorOutput,
+  categoryScopes,
+  domainInput,
+  emailInput,
+  exactlyOne,
   normalizeDomain,
   OrderState,
+  pagedInput,
+  pagedOutput,
   ToolError,
+  textInput,
+  totalOutput,
 } from '@switchboard/kit';
 import { z } from 'zod';
 import { odoo } from './connector.js';
-import {
-  loadCustomerDetail,
-  loadOrderDetail,
-  odooId,
-  requireCustomerId,
-  toId,
-  withSql,
-} from './operations.js';
+import type { Sql } from './db.js';
+import type { OdooContext } from './operations.js';
+import { customerFilter, loadCustomerDetail, loadOrderDetail, odooId, withSql } from './operations.js';
 import {
   AgingRow,
   CustomerDetail,
@@ -27,6 +29,7 @@ import {
   OrderSummary,
   ProductStock,
 } from './schemas.js';
+import type { OffsetPage, Scope } from './sql/common.js';
 import type { CustomerCriteria } from './sql/customers.js';
 import { findCustomers } from './sql/customers.js';
 import { InvoiceKey, listInvoices } from './sql/invoices.js';
@@ -34,8 +37,7 @@ import { listOrders, OrderKey } from './sql/orders.js';
 import { AgingKey, agingByCustomer, agingTotals } from './sql/receivables.js';
 import { productStock } from './sql/stock.js';
 
-const SCOPES = ['erp:read'] as const;
-const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+const SCOPES = categoryScopes('erp');
 /** Hard cap on every page. */
 export const MAX_PAGE = 100;
 
@@ -49,6 +51,23 @@ const invoiceCursor = boundCursor(InvoiceKey, { what: 'filters' });
 const agingCursor = boundCursor(AgingKey, { what: 'filters' });
 
 const customerTag = (id: string | number | undefined) => (id === undefined ? [] : [`odoo:customer:${id}`]);
+const invoiceTags = (customerId: number | undefined) => ['odoo:invoices', ...customerTag(customerId)];
+
+/**
+ * One page of a tool paged by offset (searches, whose matches have no stable key): the cursor
+ * carries the offset of the next page, bound to the tool's filters.
+ */
+async function offsetPaged<T>(
+  ctx: OdooContext,
+  input: { limit: number; cursor?: string | undefined },
+  filters: { tool: string },
+  read: (sql: Sql, scope: Scope, page: { limit: number; offset: number }) => Promise<OffsetPage<T>>,
+) {
+  const offset = offsetCursor.decode(input.cursor, filters) ?? 0;
+  const page = await withSql(ctx, (sql, scope) => read(sql, scope, { limit: input.limit, offset }));
+  const next = page.hasMore ? offset + page.items.length : undefined;
+  return { items: page.items, total: page.total, nextCursor: offsetCursor.encode(filters, next) };
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -62,59 +81,34 @@ export const findCustomersTool = odoo.tool({
     'criterion it matched (ref, then email, then domain, then name), strongest first. Use this to get the id ' +
     'that {tool:get_customer}, {tool:list_orders}, {tool:list_invoices} and {tool:receivables_aging} take. Archived customers are not ' +
     'returned. For CRM data (deals, owners) use the CRM connectors instead.',
-  input: z
-    .object({
-      query: z
-        .string()
-        .trim()
-        .min(2)
-        .max(200)
-        .optional()
-        .describe('Part of the customer name, case-insensitive, e.g. "helix".'),
-      email: z
-        .email()
-        .max(254)
-        .toLowerCase()
-        .optional()
-        .describe(
-          'Exact email address of the customer or of one of its contacts; a contact resolves to its company.',
-        ),
-      domain: z
-        .string()
-        .trim()
-        .toLowerCase()
-        .min(3)
-        .max(253)
-        .refine(
-          (value) => normalizeDomain(value) !== undefined,
-          'Pass a domain such as "example.com" or a website URL.',
-        )
-        .optional()
-        .describe(
-          'Email domain or website of the customer, e.g. "example.com" (a URL is accepted). Free-mail domains ' +
-            'such as gmail.com only match websites.',
-        ),
-      ref: z
-        .string()
-        .trim()
-        .min(1)
-        .max(100)
-        .optional()
-        .describe("Odoo's internal reference of the customer (res_partner.ref), exact."),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) => [input.query, input.email, input.domain, input.ref].some((value) => value !== undefined),
-      'Pass at least one of query (part of the name), email, domain or ref.',
-    ),
-  output: z.object({
+  input: pagedInput(20, MAX_PAGE, {
+    query: textInput(2, 200)
+      .optional()
+      .describe('Part of the customer name, case-insensitive, e.g. "helix".'),
+    email: emailInput
+      .optional()
+      .describe(
+        'Exact email address of the customer or of one of its contacts; a contact resolves to its company.',
+      ),
+    domain: domainInput(3)
+      .optional()
+      .describe(
+        'Email domain or website of the customer, e.g. "example.com" (a URL is accepted). Free-mail domains ' +
+          'such as gmail.com only match websites.',
+      ),
+    ref: textInput(1, 100)
+      .optional()
+      .describe("Odoo's internal reference of the customer (res_partner.ref), exact."),
+  }).refine(
+    atLeastOne('query', 'email', 'domain', 'ref'),
+    'Pass at least one of query (part of the name), email, domain or ref.',
+  ),
+  output: pagedOutput({
     customers: z.array(CustomerMatch).describe('Matching customers, strongest match first.'),
-    total: z.number().int().describe('How many customers match in all pages.'),
-    nextCursor: nextCursorOutput,
+    total: totalOutput('customers'),
   }),
-  scopes: SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 300,
     scope: 'shared',
@@ -128,16 +122,10 @@ export const findCustomersTool = odoo.tool({
       domain: input.domain === undefined ? undefined : normalizeDomain(input.domain),
       name: input.query,
     };
-    const filters = { tool: 'find_customers', ...criteria };
-    const offset = offsetCursor.decode(input.cursor, filters) ?? 0;
-    const page = await withSql(ctx, (sql, scope) =>
-      findCustomers(sql, scope, criteria, { limit: input.limit, offset }),
+    const page = await offsetPaged(ctx, input, { tool: 'find_customers', ...criteria }, (sql, scope, at) =>
+      findCustomers(sql, scope, criteria, at),
     );
-    return {
-      customers: page.matches,
-      total: page.total,
-      nextCursor: offsetCursor.encode(filters, page.hasMore ? offset + page.matches.length : undefined),
-    };
+    return { customers: page.items, total: page.total, nextCursor: page.nextCursor };
   },
 });
 
@@ -155,16 +143,16 @@ export const getCustomerTool = odoo.tool({
     id: odooId('Odoo id of the customer (the source.id returned by {tool:find_customers}).'),
   }),
   output: CustomerDetail,
-  scopes: SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
-    tags: (input, output) => [...customerTag(toId(input.id)), ...customerTag(output.customer.source.id)],
+    tags: (input, output) => [...customerTag(input.id), ...customerTag(output.customer.source.id)],
     negativeTtlSeconds: 30,
   },
   timeoutMs: 10_000,
-  handler: (input, ctx) => loadCustomerDetail(ctx, toId(input.id)),
+  handler: (input, ctx) => loadCustomerDetail(ctx, input.id),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -176,59 +164,41 @@ export const listOrdersTool = odoo.tool({
     "List sales orders and quotations, newest first, optionally for one customer (its contacts' and " +
     "addresses' orders included), by state and by order date range. Use {tool:get_order} for an order's lines. " +
     'Quotations are draft or sent; confirmed orders are being delivered or invoiced.',
-  input: z
-    .object({
-      customerId: odooId(
-        'Odoo id of the customer, from {tool:find_customers}. Omit to list every customer.',
-      ).optional(),
-      states: z
-        .array(OrderState)
-        .min(1)
-        .max(4)
-        .optional()
-        .describe('Only orders in these states (draft, sent, confirmed, cancelled). Omit for every state.'),
-      from: z.iso.date().optional().describe('Only orders placed on or after this day (YYYY-MM-DD, UTC).'),
-      to: z.iso.date().optional().describe('Only orders placed on or before this day (YYYY-MM-DD, UTC).'),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) => input.from === undefined || input.to === undefined || input.from <= input.to,
-      'from must be on or before to.',
-    ),
-  output: z.object({
-    orders: z.array(OrderSummary).describe('Orders, newest first.'),
-    nextCursor: nextCursorOutput,
-  }),
-  scopes: SCOPES,
-  annotations: READ_ONLY,
+  input: pagedInput(20, MAX_PAGE, {
+    customerId: odooId(
+      'Odoo id of the customer, from {tool:find_customers}. Omit to list every customer.',
+    ).optional(),
+    states: z
+      .array(OrderState)
+      .min(1)
+      .max(4)
+      .optional()
+      .describe('Only orders in these states (draft, sent, confirmed, cancelled). Omit for every state.'),
+    from: z.iso.date().optional().describe('Only orders placed on or after this day (YYYY-MM-DD, UTC).'),
+    to: z.iso.date().optional().describe('Only orders placed on or before this day (YYYY-MM-DD, UTC).'),
+  }).refine(
+    (input) => input.from === undefined || input.to === undefined || input.from <= input.to,
+    'from must be on or before to.',
+  ),
+  output: pagedOutput({ orders: z.array(OrderSummary).describe('Orders, newest first.') }),
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
-    tags: (input) => [
-      'odoo:orders',
-      ...customerTag(input.customerId === undefined ? undefined : toId(input.customerId)),
-    ],
+    tags: (input) => ['odoo:orders', ...customerTag(input.customerId)],
   },
   timeoutMs: 10_000,
   async handler(input, ctx) {
     const states = input.states === undefined ? undefined : [...new Set(input.states)].sort();
-    const requested = input.customerId === undefined ? undefined : toId(input.customerId);
-    const filters = { tool: 'list_orders', customerId: requested, states, from: input.from, to: input.to };
+    const dates = { from: input.from, to: input.to };
+    const filters = { tool: 'list_orders', customerId: input.customerId, states, ...dates };
     const after = orderCursor.decode(input.cursor, filters);
     const page = await withSql(ctx, async (sql, scope) => {
-      const customerId = requested === undefined ? undefined : await requireCustomerId(sql, ctx, requested);
-      return listOrders(
-        sql,
-        scope,
-        { customerId, states, from: input.from, to: input.to },
-        { limit: input.limit, after },
-      );
+      const customerId = await customerFilter(sql, ctx, input.customerId);
+      return listOrders(sql, scope, { customerId, states, ...dates }, { limit: input.limit, after });
     });
-    return {
-      orders: page.orders,
-      nextCursor: orderCursor.encode(filters, page.hasMore ? page.last : undefined),
-    };
+    return { orders: page.items, nextCursor: orderCursor.encode(filters, page.next) };
   },
 });
 
@@ -244,15 +214,12 @@ export const getOrderTool = odoo.tool({
   input: z
     .object({
       id: odooId('Odoo id of the order (source.id from {tool:list_orders}).').optional(),
-      number: z.string().trim().min(1).max(64).optional().describe('Order number, e.g. "S00042".'),
+      number: textInput(1, 64).optional().describe('Order number, e.g. "S00042".'),
     })
-    .refine(
-      (input) => (input.id === undefined) !== (input.number === undefined),
-      'Pass exactly one of id or number (e.g. number "S00042").',
-    ),
+    .refine(exactlyOne('id', 'number'), 'Pass exactly one of id or number (e.g. number "S00042").'),
   output: OrderDetail,
-  scopes: SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 300,
     scope: 'shared',
@@ -264,7 +231,7 @@ export const getOrderTool = odoo.tool({
   },
   timeoutMs: 10_000,
   handler(input, ctx) {
-    if (input.id !== undefined) return loadOrderDetail(ctx, { id: toId(input.id) });
+    if (input.id !== undefined) return loadOrderDetail(ctx, { id: input.id });
     if (input.number !== undefined) return loadOrderDetail(ctx, { name: input.number });
     // The input schema's refinement makes this unreachable; kept for handlers called directly.
     throw new ToolError('invalid_input', 'Pass exactly one of id or number (e.g. number "S00042").');
@@ -281,7 +248,7 @@ export const listInvoicesTool = odoo.tool({
     'paid, the default), overdue (open and past due), paid, or all. Open and overdue come most overdue first, ' +
     'paid and all most recently due first; each has daysOverdue. For totals use {tool:get_customer} or ' +
     'receivables_aging instead of adding pages up.',
-  input: z.object({
+  input: pagedInput(20, MAX_PAGE, {
     customerId: odooId(
       'Odoo id of the customer, from {tool:find_customers}. Omit for every customer.',
     ).optional(),
@@ -289,36 +256,22 @@ export const listInvoicesTool = odoo.tool({
       .enum(['open', 'overdue', 'paid', 'all'])
       .default('open')
       .describe('open (not fully paid, default), overdue (open and past due), paid, or all.'),
-    limit: limitInput(20, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     invoices: z.array(InvoiceSummary).describe('Invoices in due-date order (see the tool description).'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: SCOPES,
-  annotations: READ_ONLY,
-  cache: {
-    ttlSeconds: 60,
-    scope: 'shared',
-    tags: (input) => [
-      'odoo:invoices',
-      ...customerTag(input.customerId === undefined ? undefined : toId(input.customerId)),
-    ],
-  },
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
+  cache: { ttlSeconds: 60, scope: 'shared', tags: (input) => invoiceTags(input.customerId) },
   timeoutMs: 10_000,
   async handler(input, ctx) {
-    const requested = input.customerId === undefined ? undefined : toId(input.customerId);
-    const filters = { tool: 'list_invoices', customerId: requested, status: input.status };
+    const filters = { tool: 'list_invoices', customerId: input.customerId, status: input.status };
     const after = invoiceCursor.decode(input.cursor, filters);
     const page = await withSql(ctx, async (sql, scope) => {
-      const customerId = requested === undefined ? undefined : await requireCustomerId(sql, ctx, requested);
+      const customerId = await customerFilter(sql, ctx, input.customerId);
       return listInvoices(sql, scope, { customerId, status: input.status }, { limit: input.limit, after });
     });
-    return {
-      invoices: page.invoices,
-      nextCursor: invoiceCursor.encode(filters, page.hasMore ? page.last : undefined),
-    };
+    return { invoices: page.items, nextCursor: invoiceCursor.encode(filters, page.next) };
   },
 });
 
@@ -332,14 +285,12 @@ export const receivablesAgingTool = odoo.tool({
     'customer or for all customers; for all, also one row per customer, most overdue first (paged). Invoices ' +
     'in other currencies are not converted: they are left out and counted. For one customer with contacts ' +
     'and last order use {tool:get_customer}; for the invoices themselves use {tool:list_invoices}.',
-  input: z.object({
+  input: pagedInput(20, MAX_PAGE, {
     customerId: odooId(
       'Odoo id of the customer, from {tool:find_customers}. Omit for every customer.',
     ).optional(),
-    limit: limitInput(20, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     currency: z.string().length(3).describe('Company currency of every amount (ISO 4217).'),
     asOf: z.string().describe('The day (YYYY-MM-DD, UTC) days overdue are counted from.'),
     totals: AgingBuckets.describe('Totals of the customer, or of all customers.'),
@@ -350,36 +301,25 @@ export const receivablesAgingTool = odoo.tool({
       .number()
       .int()
       .describe('Open invoices in other currencies, left out of every amount.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: SCOPES,
-  annotations: READ_ONLY,
-  cache: {
-    ttlSeconds: 60,
-    scope: 'shared',
-    tags: (input) => [
-      'odoo:invoices',
-      ...customerTag(input.customerId === undefined ? undefined : toId(input.customerId)),
-    ],
-  },
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
+  // Aging is computed from the open invoices: the same tags as list_invoices.
+  cache: { ttlSeconds: 60, scope: 'shared', tags: (input) => invoiceTags(input.customerId) },
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const requested = input.customerId === undefined ? undefined : toId(input.customerId);
-    const filters = { tool: 'receivables_aging', customerId: requested };
+    const filters = { tool: 'receivables_aging', customerId: input.customerId };
     const after = agingCursor.decode(input.cursor, filters);
     return withSql(ctx, async (sql, scope) => {
-      if (requested !== undefined) {
-        const customerId = await requireCustomerId(sql, ctx, requested);
-        const report = await agingTotals(sql, scope, customerId);
-        return { currency: scope.client.currency, ...report, customers: [] };
-      }
-      const report = await agingTotals(sql, scope, null);
+      const customerId = await customerFilter(sql, ctx, input.customerId);
+      const report = await agingTotals(sql, scope, customerId ?? null);
+      if (customerId !== undefined) return { currency: scope.client.currency, ...report, customers: [] };
       const page = await agingByCustomer(sql, scope, { limit: input.limit, after });
       return {
         currency: scope.client.currency,
         ...report,
-        customers: page.rows,
-        nextCursor: agingCursor.encode(filters, page.hasMore ? page.last : undefined),
+        customers: page.items,
+        nextCursor: agingCursor.encode(filters, page.next),
       };
     });
   },
@@ -394,36 +334,19 @@ export const productStockTool = odoo.tool({
     'Stock of products in the Odoo warehouses: quantity on hand, reserved for deliveries, and available, ' +
     'summed over internal locations. Look products up by exact internal code, or by part of the name or ' +
     'code. For what a customer ordered use {tool:get_order}.',
-  input: z
-    .object({
-      code: z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .optional()
-        .describe('Exact internal product code (default_code).'),
-      query: z
-        .string()
-        .trim()
-        .min(2)
-        .max(200)
-        .optional()
-        .describe('Part of the product name or code, case-insensitive.'),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) => input.code !== undefined || input.query !== undefined,
-      'Pass code (exact product code) or query (part of the product name).',
-    ),
-  output: z.object({
+  input: pagedInput(20, MAX_PAGE, {
+    code: textInput(1, 64).optional().describe('Exact internal product code (default_code).'),
+    query: textInput(2, 200).optional().describe('Part of the product name or code, case-insensitive.'),
+  }).refine(
+    atLeastOne('code', 'query'),
+    'Pass code (exact product code) or query (part of the product name).',
+  ),
+  output: pagedOutput({
     products: z.array(ProductStock).describe('Matching products, an exact code match first, then by name.'),
-    total: z.number().int().describe('How many products match in all pages.'),
-    nextCursor: nextCursorOutput,
+    total: totalOutput('products'),
   }),
-  scopes: SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 60,
     scope: 'shared',
@@ -432,15 +355,9 @@ export const productStockTool = odoo.tool({
   timeoutMs: 10_000,
   async handler(input, ctx) {
     const criteria = { code: input.code, query: input.query };
-    const filters = { tool: 'product_stock', ...criteria };
-    const offset = offsetCursor.decode(input.cursor, filters) ?? 0;
-    const page = await withSql(ctx, (sql, scope) =>
-      productStock(sql, scope, criteria, { limit: input.limit, offset }),
+    const page = await offsetPaged(ctx, input, { tool: 'product_stock', ...criteria }, (sql, scope, at) =>
+      productStock(sql, scope, criteria, at),
     );
-    return {
-      products: page.products,
-      total: page.total,
-      nextCursor: offsetCursor.encode(filters, page.hasMore ? offset + page.products.length : undefined),
-    };
+    return { products: page.items, total: page.total, nextCursor: page.nextCursor };
   },
 });

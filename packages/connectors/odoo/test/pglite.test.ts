@@ -1,11 +1,4 @@
-import { startEmbeddedOdoo } from '@switchboard/sandbox';
+import { BACKENDS } from './harness.js';
 import { odooSuite } from './suite.js';
 
-odooSuite({
-  name: 'embedded PGlite',
-  inProcess: true,
-  async start(dataset, asOf) {
-    const sandbox = await startEmbeddedOdoo({ dataset, asOf });
-    return { sandbox, close: () => sandbox.close() };
-  },
-});
+odooSuite(BACKENDS.pglite);

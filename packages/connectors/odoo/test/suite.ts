@@ -1,16 +1,15 @@
 import type { AnyZodObject, ToolSpec } from '@switchboard/kit';
 import { Account, Contact, Invoice, Order } from '@switchboard/kit';
 import {
+  allPages,
   callTool,
   must,
-  silentLogger,
   testContext,
-  testInstance,
   testSource,
   testUpstream,
   toolError,
 } from '@switchboard/kit/testing';
-import type { Dataset, EmbeddedOdoo, OdooDatabase } from '@switchboard/sandbox';
+import type { Dataset } from '@switchboard/sandbox';
 import { demoDataset, HERO, HERO_EMAILS, isoDate, odooMoveName, resolveAsOf } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -22,7 +21,7 @@ import {
   getOrderTool,
   listInvoicesTool,
   listOrdersTool,
-  OdooConfig,
+  type OdooConfig,
   odoo,
   odooConnector,
   odooProfile,
@@ -31,24 +30,8 @@ import {
   readOnly,
   receivablesAgingTool,
 } from '../src/index.js';
-import { sandboxConfig } from '../src/testing.js';
 import { commonPair, Expected, sum } from './expected.js';
-
-export interface RunningDatabase {
-  sandbox: EmbeddedOdoo | OdooDatabase;
-  close(): Promise<void>;
-}
-
-export interface Backend {
-  name: string;
-  /** Starts a database holding the dataset's Odoo part, with day offsets relative to asOf. */
-  start(dataset: Dataset, asOf: Date): Promise<RunningDatabase>;
-  /**
-   * PGlite runs inside this process: statement_timeout never fires, and a running query blocks the
-   * event loop (so nothing can abort it midway). Tests of those two behaviours need a real server.
-   */
-  inProcess: boolean;
-}
+import { type Backend, connect, instance, type RunningDatabase } from './harness.js';
 
 type Ctx = ReturnType<typeof testContext<OdooClient, OdooConfig>>;
 
@@ -58,7 +41,6 @@ export function odooSuite(backend: Backend): void {
     const dataset = reopenForeignInvoice(structuredClone(demoDataset()));
     const asOf = resolveAsOf();
     const expected = new Expected(dataset, asOf);
-    const instance = testInstance('odoo');
     const heroId = expected.customerId(HERO.everywhere);
     const eur = expected.currencyName(expected.companyCurrencyId);
 
@@ -68,9 +50,8 @@ export function odooSuite(backend: Backend): void {
     let ctx: Ctx;
 
     beforeAll(async () => {
-      database = await backend.start(dataset, asOf);
-      config = OdooConfig.parse({ ...sandboxConfig(database.sandbox), webUrl: 'https://erp.example.com/' });
-      client = await odooConnector.connect(config, { logger: silentLogger(), instance });
+      database = await backend.start({ dataset, asOf });
+      ({ client, config } = await connect(database.sandbox, { webUrl: 'https://erp.example.com/' }));
       ctx = testContext(client, config, { instance, connector: odoo.spec });
     });
 
@@ -105,24 +86,25 @@ export function odooSuite(backend: Backend): void {
       fetch: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>,
       pageSize: number,
     ): Promise<{ items: T[]; pages: number }> {
-      const items: T[] = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await fetch(cursor);
-        pages += 1;
+      const pages = await allPages(fetch, 500);
+      for (const page of pages) {
+        // Only the last page may be short.
         expect(page.items.length).toBeLessThanOrEqual(pageSize);
         if (page.nextCursor !== undefined) expect(page.items).toHaveLength(pageSize);
-        items.push(...page.items);
-        cursor = page.nextCursor;
-        if (pages > 500) throw new Error('paging does not end');
-      } while (cursor !== undefined);
-      return { items, pages };
+      }
+      return { items: pages.flatMap((page) => page.items), pages: pages.length };
     }
 
     const ids = (items: ReadonlyArray<{ source: { id: string } }>) =>
       items.map((item) => Number(item.source.id));
     const sorted = (values: readonly number[]) => [...values].sort((left, right) => left - right);
+    const archivedCustomer = () =>
+      must(
+        dataset.odoo.partners.find(
+          (partner) => partner.isCompany && !partner.active && partner.customerKey !== null,
+        ),
+        'archived customer',
+      );
 
     // -------------------------------------------------------------------------------------------
     describe('find_customers', () => {
@@ -211,12 +193,7 @@ export function odooSuite(backend: Backend): void {
       });
 
       it('leaves archived customers out', async () => {
-        const archived = must(
-          dataset.odoo.partners.find(
-            (partner) => partner.isCompany && !partner.active && partner.customerKey !== null,
-          ),
-          'archived customer',
-        );
+        const archived = archivedCustomer();
         const out = await call(findCustomersTool, { query: archived.name });
         expect(ids(out.customers)).not.toContain(archived.id);
       });
@@ -347,12 +324,7 @@ export function odooSuite(backend: Backend): void {
       });
 
       it('returns an archived customer by id, flagged inactive', async () => {
-        const archived = must(
-          dataset.odoo.partners.find(
-            (partner) => partner.isCompany && !partner.active && partner.customerKey !== null,
-          ),
-          'archived customer',
-        );
+        const archived = archivedCustomer();
         const out = await call(getCustomerTool, { id: archived.id });
         expect(out.customer.active).toBe(false);
       });

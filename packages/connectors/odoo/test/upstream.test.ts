@@ -5,26 +5,24 @@ import {
   must,
   silentLogger,
   testContext,
-  testInstance,
   testSource,
   testUpstream,
   toolError,
 } from '@switchboard/kit/testing';
-import {
-  createOdooDatabase,
-  demoDataset,
-  type EmbeddedOdoo,
-  HERO_EMAILS,
-  type OdooDatabase,
-  postgresAvailable,
-  startEmbeddedOdoo,
-} from '@switchboard/sandbox';
+import { demoDataset, HERO_EMAILS, postgresAvailable } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createPool } from '../src/db.js';
 import type { OdooClient } from '../src/index.js';
-import { getCustomerTool, OdooConfig, odoo, odooConnector, odooProfile, readOnly } from '../src/index.js';
-import { sandboxConfig } from '../src/testing.js';
+import {
+  getCustomerTool,
+  type OdooConfig,
+  odoo,
+  odooConnector,
+  odooProfile,
+  readOnly,
+} from '../src/index.js';
+import { BACKENDS, type Backend, connect, instance, type RunningDatabase } from './harness.js';
 import { startWireTap, type WireTap } from './wire.js';
 
 /**
@@ -33,35 +31,11 @@ import { startWireTap, type WireTap } from './wire.js';
  * database (or the wire tap's fault injection) answers.
  */
 
-interface Running {
-  sandbox: EmbeddedOdoo | OdooDatabase;
-  close(): Promise<void>;
-}
-
-const backends: Array<{ name: string; start(): Promise<Running> }> = [
-  {
-    name: 'embedded PGlite',
-    async start() {
-      const sandbox = await startEmbeddedOdoo();
-      return { sandbox, close: () => sandbox.close() };
-    },
-  },
-];
 // The PostgreSQL run of the suite (postgres.test.ts) says loudly when no server answers.
-if (await postgresAvailable()) {
-  backends.push({
-    name: 'PostgreSQL',
-    async start() {
-      const sandbox = await createOdooDatabase();
-      return { sandbox, close: () => sandbox.drop() };
-    },
-  });
-}
-
-const instance = testInstance('odoo');
+const backends: Backend[] = [BACKENDS.pglite, ...((await postgresAvailable()) ? [BACKENDS.postgres] : [])];
 
 describe.each(backends)('odoo upstream on $name', (backend) => {
-  let running: Running | undefined;
+  let running: RunningDatabase | undefined;
   let tap: WireTap;
   let config: OdooConfig;
   let client: OdooClient;
@@ -74,13 +48,11 @@ describe.each(backends)('odoo upstream on $name', (backend) => {
   beforeAll(async () => {
     running = await backend.start();
     tap = await startWireTap(running.sandbox.connectionString);
-    config = OdooConfig.parse({
-      ...sandboxConfig(running.sandbox),
+    ({ client, config } = await connect(running.sandbox, {
       databaseUrl: tap.connectionString,
       // Short, so that a hung statement fails the test quickly.
       statementTimeoutMs: 500,
-    });
-    client = await odooConnector.connect(config, { logger: silentLogger(), instance });
+    }));
     const hero = must(
       demoDataset().odoo.partners.find((partner) => partner.emailNormalized === HERO_EMAILS.everywhere),
       'hero contact',

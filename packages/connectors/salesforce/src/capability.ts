@@ -26,6 +26,7 @@ const accountId = (value: string | undefined): string | undefined => {
  */
 export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): CrmCapability {
   const callOf = (options: CallOptions, lookup?: CustomerLookup): Call => ({
+    client,
     upstream: options.upstream,
     identity: options.identity.with(lookup?.freeMailDomains),
     instance,
@@ -39,7 +40,7 @@ export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): Cr
       ];
       for (const [method, id] of byId) {
         if (id === undefined) continue;
-        const account = await getAccount(client, call, id);
+        const account = await getAccount(call, id);
         if (account !== undefined) return [{ account: Account.parse(account), matchedBy: method }];
       }
       const email = lookup.email === undefined ? undefined : normalizeEmail(lookup.email);
@@ -52,7 +53,7 @@ export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): Cr
       ];
       for (const [method, criteria] of stages) {
         if (criteria === undefined) continue;
-        const page = await searchAccounts(client, call, criteria, { limit: MAX_MATCHES });
+        const page = await searchAccounts(call, criteria, { limit: MAX_MATCHES });
         if (page.items.length > 0) {
           // Account.parse keeps the common model only: Salesforce extras stay in the tools' outputs.
           return page.items.map((match) => ({ account: Account.parse(match), matchedBy: method }));
@@ -70,7 +71,7 @@ export function crmAdapter(client: SalesforceClient, instance: InstanceInfo): Cr
           `No Salesforce account with id ${id}. Search with ${instance.toolName('search_accounts')} first.`,
         );
       }
-      const detail = await loadAccountDetail(client, call, normalized);
+      const detail = await loadAccountDetail(call, normalized);
       return {
         account: Account.parse(detail.account),
         contacts: detail.contacts.map((contact) => Contact.parse(contact)),

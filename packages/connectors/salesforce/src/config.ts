@@ -1,4 +1,4 @@
-import { secret } from '@switchboard/kit';
+import { intSetting, secret } from '@switchboard/kit';
 import { z } from 'zod';
 
 /** Configuration of one Salesforce connector instance. */
@@ -35,37 +35,19 @@ export const SalesforceConfig = z
     password: secret(
       'Password of the integration user followed by its security token, when the org requires one; password flow only.',
     ).optional(),
-    requestTimeoutMs: z
-      .number()
-      .int()
-      .min(500)
-      .max(120_000)
-      .default(10_000)
-      .describe(
-        'Timeout of every request to Salesforce, in milliseconds (default 10000). A request that meets an expired ' +
-          'session includes the new login and the replay.',
-      ),
-    retries: z
-      .number()
-      .int()
-      .min(0)
-      .max(3)
-      .default(1)
-      .describe(
-        'How many times a read (GET) is sent again after a 5xx answer or a reset connection (default 1); each ' +
-          'attempt counts as a request. Writes and REQUEST_LIMIT_EXCEEDED are never retried.',
-      ),
-    queryBatchSize: z
-      .number()
-      .int()
-      .min(1)
-      .max(2000)
-      .default(200)
-      .describe(
-        'Records per page of every SOQL query, sent as Sforce-Query-Options: batchSize (default 200): a page of ' +
-          'the query tool, and each request of the other tools. Salesforce treats it as a hint between 200 and ' +
-          '2000; smaller values only take effect against the sandbox.',
-      ),
+    requestTimeoutMs: intSetting(500, 120_000, 10_000).describe(
+      'Timeout of every request to Salesforce, in milliseconds (default 10000). A request that meets an expired ' +
+        'session includes the new login and the replay.',
+    ),
+    retries: intSetting(0, 3, 1).describe(
+      'How many times a read (GET) is sent again after a 5xx answer or a reset connection (default 1); each ' +
+        'attempt counts as a request. Writes and REQUEST_LIMIT_EXCEEDED are never retried.',
+    ),
+    queryBatchSize: intSetting(1, 2000, 200).describe(
+      'Records per page of every SOQL query, sent as Sforce-Query-Options: batchSize (default 200): a page of ' +
+        'the query tool, and each request of the other tools. Salesforce treats it as a hint between 200 and ' +
+        '2000; smaller values only take effect against the sandbox.',
+    ),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/)

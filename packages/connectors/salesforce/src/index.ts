@@ -18,14 +18,7 @@ export { salesforce } from './connector.js';
 export { type Call, MAX_PAGE } from './operations.js';
 export { describeFailure, SALESFORCE_RULES, salesforceProfile } from './profile.js';
 export { accountResource } from './resources.js';
-export {
-  AccountDetail,
-  AccountMatch,
-  Activity,
-  Opportunity,
-  SalesforceAccount,
-  SalesforceContact,
-} from './schemas.js';
+export * from './schemas.js';
 export { isSalesforceId, MAX_QUERY_ROWS, prepareQuery, soqlLike, soqlString, toId18 } from './soql.js';
 export {
   getAccountTool,

@@ -26,10 +26,11 @@ const MAX_CONTACT_ACCOUNTS = 200;
 const READ_RETRY_PAUSE_MS = 250;
 
 /**
- * What a request needs beside the client: the call's upstream, the identity rules in force and the
+ * What a request needs: the client, the call's upstream, the identity rules in force and the
  * instance, for messages. A tool's context is one.
  */
 export interface Call {
+  readonly client: SalesforceClient;
   readonly upstream: Upstream;
   readonly identity: Identity;
   readonly instance: InstanceInfo;
@@ -41,7 +42,6 @@ export interface Call {
  * rate limits, and jsforce's own retries are off so that a run is one request.
  */
 export async function read(
-  client: SalesforceClient,
   call: Call,
   name: string,
   send: () => Promise<unknown>,
@@ -53,7 +53,7 @@ export async function read(
     } catch (error) {
       const transient =
         error instanceof ToolError && error.code === 'upstream_unavailable' && error.retryable;
-      if (!transient || attempt >= client.config.retries) throw error;
+      if (!transient || attempt >= call.client.config.retries) throw error;
       try {
         await sleep(READ_RETRY_PAUSE_MS * 2 ** attempt, undefined, { signal: call.upstream.signal });
       } catch {
@@ -170,19 +170,18 @@ const TASK_FIELDS = 'Id, Subject, Status, Type, ActivityDate, WhatId, WhoId, Acc
  * Every statement here has a LIMIT, and the call's deadline bounds the walk.
  */
 export async function query<S extends z.ZodType>(
-  client: SalesforceClient,
   call: Call,
   soql: string,
   schema: S,
 ): Promise<Array<z.output<S>>> {
   const Page = QueryResult.extend({ records: z.array(schema) });
-  const headers = queryHeaders(client);
+  const headers = queryHeaders(call.client);
   const records: Array<z.output<S>> = [];
   let next: string | undefined = `/query?q=${encodeURIComponent(soql)}`;
   for (let page = 1; next !== undefined; page += 1) {
     const url: string = next;
-    const answer = await read(client, call, page === 1 ? 'query' : 'query.more', () =>
-      client.conn.request({ method: 'GET', url, headers }),
+    const answer = await read(call, page === 1 ? 'query' : 'query.more', () =>
+      call.client.conn.request({ method: 'GET', url, headers }),
     );
     const parsed = Page.safeParse(answer);
     if (!parsed.success) {
@@ -213,8 +212,8 @@ function recordUrl(client: SalesforceClient, object: string, id: string): string
   return base ? `${base}/lightning/r/${object}/${id}/view` : undefined;
 }
 
-function source(client: SalesforceClient, call: Call, object: string, id: string) {
-  const url = recordUrl(client, object, id);
+function source(call: Call, object: string, id: string) {
+  const url = recordUrl(call.client, object, id);
   return { system: 'salesforce', instance: call.instance.namespace, id, ...(url ? { url } : {}) };
 }
 
@@ -222,15 +221,11 @@ function currencyOf(client: SalesforceClient, value: string | null | undefined):
   return client.config.currency ?? opt(value) ?? undefined;
 }
 
-function toAccount(
-  client: SalesforceClient,
-  call: Call,
-  row: z.output<typeof RawAccount>,
-): SalesforceAccount {
-  const currency = currencyOf(client, row.CurrencyIsoCode);
+function toAccount(call: Call, row: z.output<typeof RawAccount>): SalesforceAccount {
+  const currency = currencyOf(call.client, row.CurrencyIsoCode);
   const domain = row.Website ? normalizeDomain(row.Website) : undefined;
   return {
-    source: source(client, call, 'Account', row.Id),
+    source: source(call, 'Account', row.Id),
     name: row.Name,
     ...(domain ? { domain } : {}),
     ...(row.Website ? { website: row.Website } : {}),
@@ -247,13 +242,9 @@ function toAccount(
   };
 }
 
-function toContact(
-  client: SalesforceClient,
-  call: Call,
-  row: z.output<typeof RawContact>,
-): SalesforceContact {
+function toContact(call: Call, row: z.output<typeof RawContact>): SalesforceContact {
   return {
-    source: source(client, call, 'Contact', row.Id),
+    source: source(call, 'Contact', row.Id),
     name: row.Name,
     lastName: row.LastName,
     ...(row.FirstName ? { firstName: row.FirstName } : {}),
@@ -265,14 +256,10 @@ function toContact(
   };
 }
 
-function toOpportunity(
-  client: SalesforceClient,
-  call: Call,
-  row: z.output<typeof RawOpportunity>,
-): Opportunity {
-  const currency = currencyOf(client, row.CurrencyIsoCode);
+function toOpportunity(call: Call, row: z.output<typeof RawOpportunity>): Opportunity {
+  const currency = currencyOf(call.client, row.CurrencyIsoCode);
   return {
-    source: source(client, call, 'Opportunity', row.Id),
+    source: source(call, 'Opportunity', row.Id),
     name: row.Name,
     stage: row.StageName,
     isClosed: row.IsClosed,
@@ -319,14 +306,19 @@ function after(sort: SortKey, keyset: Keyset | undefined): string | undefined {
 
 const orderBy = (sort: SortKey) => `ORDER BY ${sort.field} ${sort.direction}, Id ${sort.direction}`;
 
+/** A page to read: its size, and the keyset of the previous page's last record. */
+export interface PageRequest {
+  limit: number;
+  after?: Keyset | undefined;
+}
+
 export interface Page<T> {
   items: T[];
   /** The keyset of the last record when more records follow. */
-  next?: { v: string; id: string };
+  next?: { v: string; id: string } | undefined;
 }
 
 async function keysetPage<S extends z.ZodType<{ Id: string }>>(
-  client: SalesforceClient,
   call: Call,
   spec: {
     object: string;
@@ -336,14 +328,14 @@ async function keysetPage<S extends z.ZodType<{ Id: string }>>(
     sortValue(row: z.output<S>): string;
   },
   schema: S,
-  page: { limit: number; after?: Keyset },
+  page: PageRequest,
 ): Promise<Page<z.output<S>>> {
   const conditions = [...spec.where];
   const keyset = after(spec.sort, page.after);
   if (keyset) conditions.push(keyset);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   const soql = `SELECT ${spec.fields} FROM ${spec.object}${where} ${orderBy(spec.sort)} LIMIT ${page.limit + 1}`;
-  const rows = await query(client, call, soql, schema);
+  const rows = await query(call, soql, schema);
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   return {
@@ -354,6 +346,10 @@ async function keysetPage<S extends z.ZodType<{ Id: string }>>(
 
 const BY_NAME: SortKey = { field: 'Name', direction: 'ASC', literal: soqlString };
 
+/** The WHERE conditions of the filters given: a filter left out (undefined or empty) adds none. */
+const conditions = (...filters: Array<string | undefined>): string[] =>
+  filters.filter((condition): condition is string => Boolean(condition));
+
 // ---------------------------------------------------------------------------------------------
 // Accounts
 
@@ -363,13 +359,8 @@ export interface AccountCriteria {
   email?: string;
 }
 
-async function accountIdsOfContacts(
-  client: SalesforceClient,
-  call: Call,
-  condition: string,
-): Promise<string[]> {
+async function accountIdsOfContacts(call: Call, condition: string): Promise<string[]> {
   const rows = await query(
-    client,
     call,
     `SELECT AccountId FROM Contact WHERE ${condition} AND AccountId != null LIMIT ${MAX_CONTACT_ACCOUNTS}`,
     AccountIdRow,
@@ -382,19 +373,18 @@ async function accountIdsOfContacts(
  * criterion each matched. Emails and domains also match through the account's contacts.
  */
 export async function searchAccounts(
-  client: SalesforceClient,
   call: Call,
   criteria: AccountCriteria,
-  page: { limit: number; after?: Keyset },
+  page: PageRequest,
 ): Promise<Page<AccountMatch>> {
   const email = criteria.email === undefined ? undefined : normalizeEmail(criteria.email);
   const domain = criteria.domain === undefined ? undefined : normalizeDomain(criteria.domain);
   // A free-mail domain identifies no company: it may match a website, never contacts' emails.
   const companyDomain = domain === undefined ? undefined : call.identity.companyDomain(domain);
   const [byEmail, byDomain] = await Promise.all([
-    email ? accountIdsOfContacts(client, call, `Email = ${soqlString(email)}`) : Promise.resolve([]),
+    email ? accountIdsOfContacts(call, `Email = ${soqlString(email)}`) : Promise.resolve([]),
     companyDomain
-      ? accountIdsOfContacts(client, call, `Email LIKE ${soqlLike(`@${companyDomain}`, 'suffix')}`)
+      ? accountIdsOfContacts(call, `Email LIKE ${soqlLike(`@${companyDomain}`, 'suffix')}`)
       : Promise.resolve([]),
   ]);
   const alternatives: string[] = [];
@@ -405,11 +395,10 @@ export async function searchAccounts(
   if (alternatives.length === 0) return { items: [] };
 
   const raw = await keysetPage(
-    client,
     call,
     {
       object: 'Account',
-      fields: accountFields(client),
+      fields: accountFields(call.client),
       where: [`(${alternatives.join(' OR ')})`],
       sort: BY_NAME,
       sortValue: (row) => row.Name,
@@ -421,7 +410,7 @@ export async function searchAccounts(
   const domainIds = new Set(byDomain);
   const name = criteria.name?.trim().toLowerCase();
   const items = raw.items.flatMap((row): AccountMatch[] => {
-    const account = toAccount(client, call, row);
+    const account = toAccount(call, row);
     const websiteMatches =
       domain !== undefined &&
       account.domain !== undefined &&
@@ -436,23 +425,25 @@ export async function searchAccounts(
           : undefined;
     return matchedBy ? [{ ...account, matchedBy }] : [];
   });
-  return { items, ...(raw.next ? { next: raw.next } : {}) };
+  return { items, next: raw.next };
 }
 
-export async function getAccount(
-  client: SalesforceClient,
+/** The record of `object` with this id, mapped; undefined when there is none. */
+async function byId<S extends z.ZodType, T>(
   call: Call,
+  record: { object: string; fields: string; schema: S },
   id: string,
-): Promise<SalesforceAccount | undefined> {
-  const rows = await query(
-    client,
-    call,
-    `SELECT ${accountFields(client)} FROM Account WHERE Id = ${soqlId(id)}`,
-    RawAccount,
-  );
-  const row = rows[0];
-  return row === undefined ? undefined : toAccount(client, call, row);
+  map: (row: z.output<S>) => T,
+): Promise<T | undefined> {
+  const soql = `SELECT ${record.fields} FROM ${record.object} WHERE Id = ${soqlId(id)}`;
+  const [row] = await query(call, soql, record.schema);
+  return row === undefined ? undefined : map(row);
 }
+
+export const getAccount = (call: Call, id: string) =>
+  byId(call, { object: 'Account', fields: accountFields(call.client), schema: RawAccount }, id, (row) =>
+    toAccount(call, row),
+  );
 
 export function accountNotFound(call: Call, id: string): ToolError {
   const hint = id.startsWith('003')
@@ -467,30 +458,23 @@ export function accountNotFound(call: Call, id: string): ToolError {
 }
 
 /** The account with its contacts, open opportunities and recent activities. */
-export async function loadAccountDetail(
-  client: SalesforceClient,
-  call: Call,
-  id: string,
-): Promise<AccountDetail> {
-  const account = await getAccount(client, call, id);
+export async function loadAccountDetail(call: Call, id: string): Promise<AccountDetail> {
+  const account = await getAccount(call, id);
   if (account === undefined) throw accountNotFound(call, id);
   const accountId = account.source.id;
   const [contacts, deals, tasks] = await Promise.all([
     query(
-      client,
       call,
       `SELECT ${CONTACT_FIELDS} FROM Contact WHERE AccountId = ${soqlId(accountId)} ORDER BY Name ASC, Id ASC LIMIT ${MAX_CONTACTS + 1}`,
       RawContact,
     ),
     query(
-      client,
       call,
-      `SELECT ${opportunityFields(client)} FROM Opportunity WHERE AccountId = ${soqlId(accountId)} AND IsClosed = false ` +
+      `SELECT ${opportunityFields(call.client)} FROM Opportunity WHERE AccountId = ${soqlId(accountId)} AND IsClosed = false ` +
         `ORDER BY CloseDate ASC, Id ASC LIMIT ${MAX_OPEN_DEALS}`,
       RawOpportunity,
     ),
     query(
-      client,
       call,
       `SELECT ${TASK_FIELDS} FROM Task WHERE AccountId = ${soqlId(accountId)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${RECENT_ACTIVITIES}`,
       RawTask,
@@ -498,9 +482,9 @@ export async function loadAccountDetail(
   ]);
   return {
     account,
-    contacts: contacts.slice(0, MAX_CONTACTS).map((row) => toContact(client, call, row)),
+    contacts: contacts.slice(0, MAX_CONTACTS).map((row) => toContact(call, row)),
     contactsTruncated: contacts.length > MAX_CONTACTS,
-    openOpportunities: deals.map((row) => toOpportunity(client, call, row)),
+    openOpportunities: deals.map((row) => toOpportunity(call, row)),
     recentActivities: tasks.map(toActivity),
   };
 }
@@ -515,29 +499,23 @@ export interface ContactFilters {
 }
 
 export async function searchContacts(
-  client: SalesforceClient,
   call: Call,
   filters: ContactFilters,
-  page: { limit: number; after?: Keyset },
+  page: PageRequest,
 ): Promise<Page<SalesforceContact>> {
-  const where: string[] = [];
-  if (filters.query) {
-    const term = filters.query.trim();
-    where.push(`(Name LIKE ${soqlLike(term)} OR Email LIKE ${soqlLike(term)})`);
-  }
-  if (filters.email) where.push(`Email = ${soqlString(filters.email.trim().toLowerCase())}`);
-  if (filters.accountId) where.push(`AccountId = ${soqlId(filters.accountId)}`);
+  const term = filters.query?.trim();
+  const where = conditions(
+    term && `(Name LIKE ${soqlLike(term)} OR Email LIKE ${soqlLike(term)})`,
+    filters.email && `Email = ${soqlString(filters.email.trim().toLowerCase())}`,
+    filters.accountId && `AccountId = ${soqlId(filters.accountId)}`,
+  );
   const raw = await keysetPage(
-    client,
     call,
     { object: 'Contact', fields: CONTACT_FIELDS, where, sort: BY_NAME, sortValue: (row) => row.Name },
     RawContact,
     page,
   );
-  return {
-    items: raw.items.map((row) => toContact(client, call, row)),
-    ...(raw.next ? { next: raw.next } : {}),
-  };
+  return { items: raw.items.map((row) => toContact(call, row)), next: raw.next };
 }
 
 export type OpportunityStatus = 'open' | 'closed' | 'won' | 'lost' | 'all';
@@ -558,27 +536,25 @@ const STATUS_CONDITION: Record<OpportunityStatus, string | undefined> = {
 
 /** Open opportunities soonest close first; closed ones most recent first. */
 export async function listOpportunities(
-  client: SalesforceClient,
   call: Call,
   filters: OpportunityFilters,
-  page: { limit: number; after?: Keyset },
+  page: PageRequest,
 ): Promise<Page<Opportunity>> {
-  const where: string[] = [];
-  const status = STATUS_CONDITION[filters.status];
-  if (status) where.push(status);
-  if (filters.accountId) where.push(`AccountId = ${soqlId(filters.accountId)}`);
-  if (filters.stage) where.push(`StageName = ${soqlString(filters.stage)}`);
+  const where = conditions(
+    STATUS_CONDITION[filters.status],
+    filters.accountId && `AccountId = ${soqlId(filters.accountId)}`,
+    filters.stage && `StageName = ${soqlString(filters.stage)}`,
+  );
   const sort: SortKey = {
     field: 'CloseDate',
     direction: filters.status === 'open' ? 'ASC' : 'DESC',
     literal: soqlDate,
   };
   const raw = await keysetPage(
-    client,
     call,
     {
       object: 'Opportunity',
-      fields: opportunityFields(client),
+      fields: opportunityFields(call.client),
       where,
       sort,
       sortValue: (row) => row.CloseDate ?? '',
@@ -586,67 +562,19 @@ export async function listOpportunities(
     RawOpportunity,
     page,
   );
-  return {
-    items: raw.items.map((row) => toOpportunity(client, call, row)),
-    ...(raw.next ? { next: raw.next } : {}),
-  };
+  return { items: raw.items.map((row) => toOpportunity(call, row)), next: raw.next };
 }
 
-export async function getOpportunity(
-  client: SalesforceClient,
-  call: Call,
-  id: string,
-): Promise<Opportunity | undefined> {
-  const rows = await query(
-    client,
+export const getOpportunity = (call: Call, id: string) =>
+  byId(
     call,
-    `SELECT ${opportunityFields(client)} FROM Opportunity WHERE Id = ${soqlId(id)}`,
-    RawOpportunity,
+    { object: 'Opportunity', fields: opportunityFields(call.client), schema: RawOpportunity },
+    id,
+    (row) => toOpportunity(call, row),
   );
-  const row = rows[0];
-  return row === undefined ? undefined : toOpportunity(client, call, row);
-}
 
-export async function getTask(
-  client: SalesforceClient,
-  call: Call,
-  id: string,
-): Promise<Activity | undefined> {
-  const rows = await query(client, call, `SELECT ${TASK_FIELDS} FROM Task WHERE Id = ${soqlId(id)}`, RawTask);
-  const row = rows[0];
-  return row === undefined ? undefined : toActivity(row);
-}
-
-/** Does a record of this id exist (any object with a query-able Id)? */
-export async function exists(
-  client: SalesforceClient,
-  call: Call,
-  object: string,
-  id: string,
-): Promise<boolean> {
-  const rows = await query(
-    client,
-    call,
-    `SELECT Id FROM ${object} WHERE Id = ${soqlId(id)}`,
-    z.object({ Id: z.string() }),
-  );
-  return rows.length > 0;
-}
-
-/** The account a contact belongs to. */
-export async function accountOfContact(
-  client: SalesforceClient,
-  call: Call,
-  id: string,
-): Promise<string | undefined> {
-  const rows = await query(
-    client,
-    call,
-    `SELECT AccountId FROM Contact WHERE Id = ${soqlId(id)}`,
-    AccountIdRow,
-  );
-  return rows[0]?.AccountId ?? undefined;
-}
+export const getTask = (call: Call, id: string) =>
+  byId(call, { object: 'Task', fields: TASK_FIELDS, schema: RawTask }, id, toActivity);
 
 const Describe = z.object({
   fields: z.array(
@@ -662,19 +590,19 @@ const Describe = z.object({
  * jsforce's describe$ did): stages change rarely, and a describe costs an API request. Empty when
  * the describe names none, so that the caller checks nothing rather than refusing everything.
  */
-export async function opportunityStages(client: SalesforceClient, call: Call): Promise<readonly string[]> {
+export async function opportunityStages(call: Call): Promise<readonly string[]> {
   const key = 'Opportunity.StageName';
-  const known = client.picklists.get(key);
+  const known = call.client.picklists.get(key);
   if (known !== undefined) return known;
-  const answer = await read(client, call, 'sobjects.describe', () =>
-    client.conn.request('/sobjects/Opportunity/describe'),
+  const answer = await read(call, 'sobjects.describe', () =>
+    call.client.conn.request('/sobjects/Opportunity/describe'),
   );
   const stages = (
     Describe.safeParse(answer).data?.fields.find((field) => field.name === 'StageName')?.picklistValues ?? []
   )
     .filter((value) => value.active)
     .map((value) => value.value);
-  if (stages.length > 0) client.picklists.set(key, stages);
+  if (stages.length > 0) call.client.picklists.set(key, stages);
   return stages;
 }
 

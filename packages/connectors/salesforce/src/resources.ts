@@ -13,6 +13,6 @@ export const accountResource = salesforce.resource({
   params: z.object({ id: salesforceId('account', 'Salesforce account id (001..., 15 or 18 characters).') }),
   scopes: ['crm:read'],
   async read(params, ctx) {
-    return { json: await loadAccountDetail(ctx.client, ctx, params.id) };
+    return { json: await loadAccountDetail(ctx, params.id) };
   },
 });

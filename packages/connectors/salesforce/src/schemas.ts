@@ -1,4 +1,4 @@
-import { Account, Contact, Deal } from '@switchboard/kit';
+import { Account, Contact, Deal, model } from '@switchboard/kit';
 import { z } from 'zod';
 
 /** Output models: the kit's common models plus what Salesforce adds. */
@@ -35,19 +35,17 @@ export const Opportunity = Deal.extend({
 }).describe('A Salesforce opportunity.');
 export type Opportunity = z.output<typeof Opportunity>;
 
-export const Activity = z
-  .object({
-    id: z.string().describe('Salesforce id of the task (00T...).'),
-    subject: z.string().optional().describe('Subject of the task.'),
-    status: z.string().describe('Task status, e.g. Completed or Not Started.'),
-    type: z.string().optional().describe('Call, Email, Meeting or Other, when set.'),
-    dueDate: z.string().optional().describe('Activity date (YYYY-MM-DD), when set.'),
-    relatedToId: z.string().optional().describe('Account or opportunity the task is about (WhatId).'),
-    contactId: z.string().optional().describe('Contact the task is about (WhoId).'),
-    accountId: z.string().optional().describe('Account Salesforce derived from the related records.'),
-    createdAt: z.string().describe('When the task was created (ISO 8601).'),
-  })
-  .describe('A logged activity (Salesforce task).');
+export const Activity = model('A logged activity (Salesforce task).', {
+  id: z.string().describe('Salesforce id of the task (00T...).'),
+  subject: z.string().optional().describe('Subject of the task.'),
+  status: z.string().describe('Task status, e.g. Completed or Not Started.'),
+  type: z.string().optional().describe('Call, Email, Meeting or Other, when set.'),
+  dueDate: z.string().optional().describe('Activity date (YYYY-MM-DD), when set.'),
+  relatedToId: z.string().optional().describe('Account or opportunity the task is about (WhatId).'),
+  contactId: z.string().optional().describe('Contact the task is about (WhoId).'),
+  accountId: z.string().optional().describe('Account Salesforce derived from the related records.'),
+  createdAt: z.string().describe('When the task was created (ISO 8601).'),
+});
 export type Activity = z.output<typeof Activity>;
 
 export const AccountDetail = z.object({

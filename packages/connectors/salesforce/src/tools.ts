@@ -1,7 +1,21 @@
-import { cursorInput, limitInput, nextCursorOutput, normalizeDomain, ToolError } from '@switchboard/kit';
+import {
+  ANNOTATIONS,
+  atLeastOne,
+  categoryScopes,
+  cursorInput,
+  domainInput,
+  emailInput,
+  nextCursorOutput,
+  normalizeDomain,
+  pagedInput,
+  pagedOutput,
+  ToolError,
+  textInput,
+} from '@switchboard/kit';
 import { z } from 'zod';
 import { SalesforceHttpError } from './client.js';
 import { salesforce } from './connector.js';
+import type { Page, PageRequest } from './operations.js';
 import {
   getOpportunity,
   getTask,
@@ -19,11 +33,22 @@ import { keysetCursor, locatorCursor } from './paging.js';
 import { AccountDetail, AccountMatch, Activity, Opportunity, SalesforceContact } from './schemas.js';
 import { isSalesforceId, KEY_PREFIX, MAX_QUERY_ROWS, prepareQuery, salesforceId, toId18 } from './soql.js';
 
-const READ = ['crm:read'] as const;
-const WRITE = ['crm:write'] as const;
-const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+const SCOPES = categoryScopes('crm');
 
 const accountTag = (id: string | undefined) => (id === undefined ? [] : [`salesforce:account:${id}`]);
+
+/**
+ * One page of a listing tool: the cursor carries the keyset of the last record, bound to the tool
+ * and its filters (`bound`).
+ */
+async function keysetPage<T>(
+  input: { limit: number; cursor?: string | undefined },
+  bound: { tool: string },
+  list: (page: PageRequest) => Promise<Page<T>>,
+) {
+  const page = await list({ limit: input.limit, after: keysetCursor.decode(input.cursor, bound) });
+  return { items: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -36,50 +61,26 @@ export const searchAccountsTool = salesforce.tool({
     'returned once, labelled with the strongest criterion it matched (email, then domain, then name); pages are ' +
     'ordered by account name. Use it to get the id that {tool:get_account}, {tool:list_opportunities} and ' +
     '{tool:log_activity} take. To find people use {tool:search_contacts}.',
-  input: z
-    .object({
-      query: z
-        .string()
-        .trim()
-        .min(2)
-        .max(200)
-        .optional()
-        .describe('Part of the account name, case-insensitive.'),
-      domain: z
-        .string()
-        .trim()
-        .toLowerCase()
-        .max(253)
-        .refine(
-          (value) => normalizeDomain(value) !== undefined,
-          'Pass a domain such as "example.com" or a website URL.',
-        )
-        .optional()
-        .describe(
-          'Website or email domain, e.g. "example.com" (a URL is accepted). Matches the account website and ' +
-            'the email domain of its contacts (free-mail domains such as gmail.com match websites only).',
-        ),
-      email: z
-        .email()
-        .max(254)
-        .toLowerCase()
-        .optional()
-        .describe('Exact email address of a contact of the account.'),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) => input.query !== undefined || input.domain !== undefined || input.email !== undefined,
-      'Pass at least one of query (part of the name), domain or email.',
-    ),
-  output: z.object({
+  input: pagedInput(20, MAX_PAGE, {
+    query: textInput(2, 200).optional().describe('Part of the account name, case-insensitive.'),
+    domain: domainInput()
+      .optional()
+      .describe(
+        'Website or email domain, e.g. "example.com" (a URL is accepted). Matches the account website and ' +
+          'the email domain of its contacts (free-mail domains such as gmail.com match websites only).',
+      ),
+    email: emailInput.optional().describe('Exact email address of a contact of the account.'),
+  }).refine(
+    atLeastOne('query', 'domain', 'email'),
+    'Pass at least one of query (part of the name), domain or email.',
+  ),
+  output: pagedOutput({
     accounts: z
       .array(AccountMatch)
       .describe('Matching accounts by name. A page may hold fewer than limit accounts; follow nextCursor.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 300,
     scope: 'shared',
@@ -91,18 +92,11 @@ export const searchAccountsTool = salesforce.tool({
   timeoutMs: 15_000,
   async handler(input, ctx) {
     const domain = input.domain === undefined ? undefined : normalizeDomain(input.domain);
-    const criteria = {
-      ...(input.query === undefined ? {} : { name: input.query }),
-      ...(domain === undefined ? {} : { domain }),
-      ...(input.email === undefined ? {} : { email: input.email }),
-    };
-    const bound = { tool: 'search_accounts', ...criteria };
-    const keyset = keysetCursor.decode(input.cursor, bound);
-    const page = await searchAccounts(ctx.client, ctx, criteria, {
-      limit: input.limit,
-      ...(keyset ? { after: keyset } : {}),
-    });
-    return { accounts: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
+    const criteria = { name: input.query, domain, email: input.email };
+    const page = await keysetPage(input, { tool: 'search_accounts', ...criteria }, (at) =>
+      searchAccounts(ctx, criteria, at),
+    );
+    return { accounts: page.items, nextCursor: page.nextCursor };
   },
 });
 
@@ -122,8 +116,8 @@ export const getAccountTool = salesforce.tool({
     ),
   }),
   output: AccountDetail,
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
@@ -131,7 +125,7 @@ export const getAccountTool = salesforce.tool({
     negativeTtlSeconds: 30,
   },
   timeoutMs: 15_000,
-  handler: (input, ctx) => loadAccountDetail(ctx.client, ctx, input.id),
+  handler: (input, ctx) => loadAccountDetail(ctx, input.id),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -143,30 +137,14 @@ export const searchContactsTool = salesforce.tool({
     'Find Salesforce contacts (people at customer accounts) by part of their name or email, by exact email, ' +
     'or all contacts of one account. Filters combine (all must match); results are ordered by name. Each ' +
     'contact carries its accountId for {tool:get_account}. To find companies use {tool:search_accounts}.',
-  input: z
-    .object({
-      query: z
-        .string()
-        .trim()
-        .min(2)
-        .max(200)
-        .optional()
-        .describe('Part of the name or email, case-insensitive.'),
-      email: z.email().max(254).toLowerCase().optional().describe('Exact email address.'),
-      accountId: salesforceId('account', 'Only contacts of this account (001...).').optional(),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) => input.query !== undefined || input.email !== undefined || input.accountId !== undefined,
-      'Pass at least one of query, email or accountId.',
-    ),
-  output: z.object({
-    contacts: z.array(SalesforceContact).describe('Matching contacts by name.'),
-    nextCursor: nextCursorOutput,
-  }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  input: pagedInput(20, MAX_PAGE, {
+    query: textInput(2, 200).optional().describe('Part of the name or email, case-insensitive.'),
+    email: emailInput.optional().describe('Exact email address.'),
+    accountId: salesforceId('account', 'Only contacts of this account (001...).').optional(),
+  }).refine(atLeastOne('query', 'email', 'accountId'), 'Pass at least one of query, email or accountId.'),
+  output: pagedOutput({ contacts: z.array(SalesforceContact).describe('Matching contacts by name.') }),
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 300,
     scope: 'shared',
@@ -178,18 +156,11 @@ export const searchContactsTool = salesforce.tool({
   },
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const filters = {
-      ...(input.query === undefined ? {} : { query: input.query }),
-      ...(input.email === undefined ? {} : { email: input.email }),
-      ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
-    };
-    const bound = { tool: 'search_contacts', ...filters };
-    const keyset = keysetCursor.decode(input.cursor, bound);
-    const page = await searchContacts(ctx.client, ctx, filters, {
-      limit: input.limit,
-      ...(keyset ? { after: keyset } : {}),
-    });
-    return { contacts: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
+    const filters = { query: input.query, email: input.email, accountId: input.accountId };
+    const page = await keysetPage(input, { tool: 'search_contacts', ...filters }, (at) =>
+      searchContacts(ctx, filters, at),
+    );
+    return { contacts: page.items, nextCursor: page.nextCursor };
   },
 });
 
@@ -203,31 +174,22 @@ export const listOpportunitiesTool = salesforce.tool({
     'lists the pipeline soonest close date first; closed, won, lost and all list most recent close date first. ' +
     'To move a deal to another stage use {tool:update_opportunity_stage}; for an account overview use ' +
     '{tool:get_account}.',
-  input: z.object({
+  input: pagedInput(20, MAX_PAGE, {
     accountId: salesforceId(
       'account',
       'Only opportunities of this account (001...), from {tool:search_accounts}.',
     ).optional(),
-    stage: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('Only this stage, exactly as named, e.g. "Needs Analysis".'),
+    stage: textInput(1, 100).optional().describe('Only this stage, exactly as named, e.g. "Needs Analysis".'),
     status: z
       .enum(['open', 'closed', 'won', 'lost', 'all'])
       .default('open')
       .describe('open (default), closed (won or lost), won, lost, or all.'),
-    limit: limitInput(20, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     opportunities: z.array(Opportunity).describe('Opportunities in close-date order.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 120,
     scope: 'shared',
@@ -235,18 +197,11 @@ export const listOpportunitiesTool = salesforce.tool({
   },
   timeoutMs: 15_000,
   async handler(input, ctx) {
-    const filters = {
-      status: input.status,
-      ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
-      ...(input.stage === undefined ? {} : { stage: input.stage }),
-    };
-    const bound = { tool: 'list_opportunities', ...filters };
-    const keyset = keysetCursor.decode(input.cursor, bound);
-    const page = await listOpportunities(ctx.client, ctx, filters, {
-      limit: input.limit,
-      ...(keyset ? { after: keyset } : {}),
-    });
-    return { opportunities: page.items, nextCursor: keysetCursor.encode(bound, page.next) };
+    const filters = { status: input.status, accountId: input.accountId, stage: input.stage };
+    const page = await keysetPage(input, { tool: 'list_opportunities', ...filters }, (at) =>
+      listOpportunities(ctx, filters, at),
+    );
+    return { opportunities: page.items, nextCursor: page.nextCursor };
   },
 });
 
@@ -324,7 +279,7 @@ export const queryTool = salesforce.tool({
     nextCursor: nextCursorOutput,
   }),
   scopes: ['salesforce:query'],
-  annotations: READ_ONLY,
+  annotations: ANNOTATIONS.read,
   cache: { ttlSeconds: 60, scope: 'shared', tags: () => ['salesforce:query'] },
   timeoutMs: 20_000,
   async handler(input, ctx) {
@@ -337,7 +292,6 @@ export const queryTool = salesforce.tool({
     let raw: unknown;
     try {
       raw = await read(
-        client,
         ctx,
         locator === undefined ? 'query' : 'query.more',
         () =>
@@ -417,7 +371,7 @@ export const logActivityTool = salesforce.tool({
       'contact',
       'Optional contact (003...) the activity was with, when recordId is an account or opportunity.',
     ).optional(),
-    subject: z.string().trim().min(1).max(255).describe('Short subject, e.g. "Call: renewal pricing".'),
+    subject: textInput(1, 255).describe('Short subject, e.g. "Call: renewal pricing".'),
     description: z.string().max(32_000).optional().describe('Notes: what was discussed or agreed.'),
     type: z
       .enum(['Call', 'Email', 'Meeting', 'Other'])
@@ -430,8 +384,8 @@ export const logActivityTool = salesforce.tool({
     date: z.iso.date().optional().describe('Activity date (YYYY-MM-DD); defaults to today (UTC).'),
   }),
   output: z.object({ activity: Activity.describe('The task as Salesforce stored it.') }),
-  scopes: WRITE,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.create,
   invalidates: (input, output) => [
     'salesforce:query',
     ...accountTag(output.activity.accountId),
@@ -481,7 +435,7 @@ export const logActivityTool = salesforce.tool({
         cause: saved,
       });
     }
-    const activity = await getTask(ctx.client, ctx, result.data.id);
+    const activity = await getTask(ctx, result.data.id);
     if (activity === undefined) {
       throw new ToolError(
         'internal',
@@ -507,20 +461,15 @@ export const updateOpportunityStageTool = salesforce.tool({
       'opportunity',
       'Salesforce opportunity id (006...), from {tool:list_opportunities}.',
     ),
-    stage: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .describe('The new stage, exactly as the org names it, e.g. "Closed Won".'),
+    stage: textInput(1, 100).describe('The new stage, exactly as the org names it, e.g. "Closed Won".'),
     closeDate: z.iso.date().optional().describe('New close date (YYYY-MM-DD); unchanged when omitted.'),
   }),
   output: z.object({
     opportunity: Opportunity.describe('The opportunity after the update.'),
     previousStage: z.string().describe('The stage before the update.'),
   }),
-  scopes: WRITE,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.update,
   invalidates: (input, output) => [
     'salesforce:opportunities',
     'salesforce:query',
@@ -531,8 +480,8 @@ export const updateOpportunityStageTool = salesforce.tool({
   async handler(input, ctx) {
     const { client } = ctx;
     const [before, stages] = await Promise.all([
-      getOpportunity(client, ctx, input.opportunityId),
-      opportunityStages(client, ctx),
+      getOpportunity(ctx, input.opportunityId),
+      opportunityStages(ctx),
     ]);
     if (before === undefined) {
       throw new ToolError(
@@ -557,7 +506,7 @@ export const updateOpportunityStageTool = salesforce.tool({
         }),
       { notFound: gone, rules: [{ code: 'ENTITY_IS_DELETED', means: 'not_found', message: gone }] },
     );
-    const after = await getOpportunity(client, ctx, input.opportunityId);
+    const after = await getOpportunity(ctx, input.opportunityId);
     if (after === undefined) {
       throw new ToolError('not_found', gone);
     }

@@ -1,8 +1,8 @@
-import { callTool, countingHooks, must, testSource } from '@switchboard/kit/testing';
+import { callTool, closeAfterEach, countingHooks, must, testSource } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAccountTool, salesforceConnector } from '../src/index.js';
-import { type Harness, instance, startHarness } from './harness.js';
+import { instance, startHarness } from './harness.js';
 
 /** One quota token per request Salesforce receives: what the gateway charges is what the org counts. */
 
@@ -10,15 +10,11 @@ const dataset = demoDataset();
 const helix = must(findCustomer(dataset, HERO.everywhere).presence.salesforce?.accountId, 'helix');
 const API = '/services/data/';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const track = closeAfterEach(afterEach);
 
 describe('request accounting', () => {
   it('get_account takes one token per request Salesforce receives', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     h.sandbox.server.clearLog();
     const hooks = countingHooks();
     await callTool(getAccountTool, { id: helix }, h.ctx({ hooks }));
@@ -31,7 +27,7 @@ describe('request accounting', () => {
   });
 
   it('counts each further page of a query as a request of its own', async () => {
-    h = await startHarness({}, { queryBatchSize: 2 });
+    const h = track(await startHarness({}, { queryBatchSize: 2 }));
     const contacts = dataset.salesforce.contacts.filter((c) => c.accountId === helix).length;
     expect(contacts).toBeGreaterThan(2);
     h.sandbox.server.clearLog();
@@ -47,7 +43,7 @@ describe('request accounting', () => {
   });
 
   it('counts capability calls the same way', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     h.sandbox.server.clearLog();
     const hooks = countingHooks();
     const source = testSource(salesforceConnector, h.client, h.config, instance, { hooks });

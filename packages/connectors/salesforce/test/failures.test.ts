@@ -1,6 +1,7 @@
 import { classifyFailure, isSecretSchema } from '@switchboard/kit';
 import {
   callTool,
+  closeAfterEach,
   countingHooks,
   must,
   silentLogger,
@@ -22,7 +23,7 @@ import {
   searchAccountsTool,
 } from '../src/index.js';
 import { sandboxConfig } from '../src/testing.js';
-import { type Harness, instance, startHarness } from './harness.js';
+import { connect, startHarness } from './harness.js';
 
 /** Sessions, credentials, limits and faults: what happens when Salesforce is not well. */
 
@@ -30,15 +31,11 @@ const helix = must(findCustomer(demoDataset(), HERO.everywhere).presence.salesfo
 const TOKEN = '/services/oauth2/token';
 const API = '/services/data/';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const track = closeAfterEach(afterEach);
 
 describe('sessions and credentials', () => {
   it('refreshes an expired session once mid-run and the call succeeds', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     await callTool(getAccountTool, { id: helix }, h.ctx());
     h.sandbox.expireTokens();
     h.sandbox.server.clearLog();
@@ -57,7 +54,7 @@ describe('sessions and credentials', () => {
   });
 
   it('turns revoked credentials into a non-retryable upstream_unavailable without a login loop', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     h.sandbox.revokeCredentials();
     const error = await toolError(callTool(getAccountTool, { id: helix }, h.ctx()));
     expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
@@ -71,65 +68,44 @@ describe('sessions and credentials', () => {
   });
 
   it('asks for a token again once the cooldown after a refusal has passed', async () => {
-    const sandbox = await startSalesforceSandbox();
-    try {
-      let clock = 0;
-      const config = SalesforceConfig.parse(sandboxConfig(sandbox));
-      const client = createClient(config, silentLogger(), () => clock);
-      sandbox.revokeCredentials();
-      await expect(client.authenticate()).rejects.toBeInstanceOf(CredentialsRefused);
-      clock += AUTH_COOLDOWN_MS - 1;
-      await expect(client.authenticate()).rejects.toBeInstanceOf(CredentialsRefused);
-      expect(sandbox.server.requestsTo(TOKEN)).toHaveLength(1);
-      sandbox.restoreCredentials();
-      clock += 1;
-      await client.authenticate();
-      expect(sandbox.server.requestsTo(TOKEN)).toHaveLength(2);
-    } finally {
-      await sandbox.close();
-    }
+    const sandbox = track(await startSalesforceSandbox());
+    let clock = 0;
+    const config = SalesforceConfig.parse(sandboxConfig(sandbox));
+    const client = createClient(config, silentLogger(), () => clock);
+    sandbox.revokeCredentials();
+    await expect(client.authenticate()).rejects.toBeInstanceOf(CredentialsRefused);
+    clock += AUTH_COOLDOWN_MS - 1;
+    await expect(client.authenticate()).rejects.toBeInstanceOf(CredentialsRefused);
+    expect(sandbox.server.requestsTo(TOKEN)).toHaveLength(1);
+    sandbox.restoreCredentials();
+    clock += 1;
+    await client.authenticate();
+    expect(sandbox.server.requestsTo(TOKEN)).toHaveLength(2);
   });
 
   it('refuses bad credentials at connect with upstream_unavailable, naming no secret', async () => {
-    const sandbox = await startSalesforceSandbox();
-    try {
-      const config = SalesforceConfig.parse({ ...sandboxConfig(sandbox), clientSecret: 'wrong-secret' });
-      const error = await toolError(
-        salesforceConnector.connect(config, { logger: silentLogger(), instance }),
-      );
-      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
-      expect(error.message).not.toContain('wrong-secret');
-      expect(sandbox.server.requestsTo(TOKEN)).toHaveLength(1);
-    } finally {
-      await sandbox.close();
-    }
+    const sandbox = track(await startSalesforceSandbox());
+    const error = await toolError(connect(sandbox, { clientSecret: 'wrong-secret' }));
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+    expect(error.message).not.toContain('wrong-secret');
+    expect(sandbox.server.requestsTo(TOKEN)).toHaveLength(1);
   });
 
   it('logs in with the username-password flow for developer orgs', async () => {
-    const sandbox = await startSalesforceSandbox();
-    try {
-      const { credentials } = sandbox;
-      const config = SalesforceConfig.parse({
-        ...sandboxConfig(sandbox),
-        authFlow: 'password',
-        username: credentials.username,
-        password: credentials.password,
-      });
-      const client = await salesforceConnector.connect(config, { logger: silentLogger(), instance });
-      expect(client.conn.userInfo?.organizationId).toBe(sandbox.organizationId);
-      expect(JSON.stringify(sandbox.server.requestsTo(TOKEN)[0]?.body)).toContain('"grant_type":"password"');
-      await expect(
-        salesforceConnector.check?.(client, { signal: AbortSignal.timeout(2000) }),
-      ).resolves.toBeUndefined();
-    } finally {
-      await sandbox.close();
-    }
+    const sandbox = track(await startSalesforceSandbox());
+    const { username, password } = sandbox.credentials;
+    const { client } = await connect(sandbox, { authFlow: 'password', username, password });
+    expect(client.conn.userInfo?.organizationId).toBe(sandbox.organizationId);
+    expect(JSON.stringify(sandbox.server.requestsTo(TOKEN)[0]?.body)).toContain('"grant_type":"password"');
+    await expect(
+      salesforceConnector.check?.(client, { signal: AbortSignal.timeout(2000) }),
+    ).resolves.toBeUndefined();
   });
 });
 
 describe('daily limit', () => {
   it('maps REQUEST_LIMIT_EXCEEDED to a non-retryable rate_limited, sent once', async () => {
-    h = await startHarness({ dailyApiLimit: 10_000 });
+    const h = track(await startHarness({ dailyApiLimit: 10_000 }));
     await callTool(getAccountTool, { id: helix }, h.ctx());
     h.sandbox.setDailyApiLimit(h.sandbox.apiUsage().used);
     const before = h.sandbox.server.requestsTo(API).length;
@@ -148,7 +124,7 @@ describe('daily limit', () => {
   });
 
   it("treats the emulator's injected limit fault the same way", async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     h.sandbox.server.inject({ pathPrefix: API, rateLimit: true });
     const error = await toolError(callTool(getAccountTool, { id: helix }, h.ctx()));
     expect(error).toMatchObject({ code: 'rate_limited', retryable: false });
@@ -158,7 +134,7 @@ describe('daily limit', () => {
 
 describe('faults', () => {
   it("turns a hung Salesforce into timeout at the call's deadline", async () => {
-    h = await startHarness({}, { requestTimeoutMs: 5000 });
+    const h = track(await startHarness({}, { requestTimeoutMs: 5000 }));
     h.sandbox.server.inject({ pathPrefix: API, hang: true });
     const error = await toolError(
       callTool(getAccountTool, { id: helix }, h.ctx({ signal: AbortSignal.timeout(300) })),
@@ -168,7 +144,7 @@ describe('faults', () => {
   });
 
   it('turns a hung Salesforce into timeout at the per-request timeout', async () => {
-    h = await startHarness({}, { requestTimeoutMs: 500 });
+    const h = track(await startHarness({}, { requestTimeoutMs: 500 }));
     h.sandbox.server.inject({ pathPrefix: API, hang: true });
     const hooks = countingHooks();
     const error = await toolError(callTool(getAccountTool, { id: helix }, h.ctx({ hooks })));
@@ -178,7 +154,7 @@ describe('faults', () => {
   });
 
   it('maps 5xx to upstream_unavailable after the configured single retry of a read, each a request', async () => {
-    h = await startHarness({}, { retries: 1 });
+    const h = track(await startHarness({}, { retries: 1 }));
     h.sandbox.server.inject({ pathPrefix: API, errorRate: 1 });
     const hooks = countingHooks();
     const error = await toolError(callTool(getAccountTool, { id: helix }, h.ctx({ hooks })));
@@ -189,16 +165,15 @@ describe('faults', () => {
   });
 
   it('maps an unreachable Salesforce to upstream_unavailable', async () => {
-    h = await startHarness({}, { retries: 0 });
-    const { sandbox } = h;
-    await sandbox.close();
+    // Closed here, before the call: nothing answers at its address any more.
+    const h = await startHarness({}, { retries: 0 });
+    await h.close();
     const error = await toolError(callTool(getAccountTool, { id: helix }, h.ctx()));
     expect(error.code).toBe('upstream_unavailable');
-    h = undefined;
   });
 
   it('fails at once when the signal is already aborted, taking no token', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     const before = h.sandbox.server.requests.length;
     const hooks = countingHooks();
     const error = await toolError(
@@ -212,7 +187,7 @@ describe('faults', () => {
 
 describe('declared rules', () => {
   it('explains INVALID_FIELD and MALFORMED_QUERY as invalid_input', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     const { client } = h;
     const upstream = testUpstream(salesforceProfile(h.config));
     const field = await toolError(
@@ -228,7 +203,7 @@ describe('declared rules', () => {
   });
 
   it('maps NOT_FOUND and ENTITY_IS_DELETED to not_found', async () => {
-    h = await startHarness();
+    const h = track(await startHarness());
     const { client } = h;
     const missing = await toolError(
       testUpstream(salesforceProfile(h.config)).run('sobjects.update', () =>

@@ -1,12 +1,13 @@
 import type { ToolContext, UpstreamHooks } from '@switchboard/kit';
-import { silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
+import { testConnect, testContext, testInstance } from '@switchboard/kit/testing';
 import {
   type SalesforceSandbox,
   type SalesforceSandboxOptions,
   startSalesforceSandbox,
 } from '@switchboard/sandbox';
 import type { z } from 'zod';
-import { type SalesforceClient, SalesforceConfig, salesforce, salesforceConnector } from '../src/index.js';
+import type { SalesforceClient, SalesforceConfig } from '../src/index.js';
+import { salesforce, salesforceConnector } from '../src/index.js';
 import { sandboxConfig } from '../src/testing.js';
 
 export const instance = testInstance('salesforce');
@@ -23,14 +24,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+type Overrides = Partial<z.input<typeof SalesforceConfig>>;
+
+/** The connector connected to a sandbox, as the gateway would build it from the sandbox config. */
+export function connect(sandbox: SalesforceSandbox, overrides: Overrides = {}) {
+  return testConnect(salesforceConnector, { ...sandboxConfig(sandbox), ...overrides }, instance);
+}
+
 /** A sandbox and a connected client, as the gateway would build them from the sandbox config. */
 export async function startHarness(
   options: SalesforceSandboxOptions = {},
-  overrides: Partial<z.input<typeof SalesforceConfig>> = {},
+  overrides: Overrides = {},
 ): Promise<Harness> {
   const sandbox = await startSalesforceSandbox(options);
-  const config = SalesforceConfig.parse({ ...sandboxConfig(sandbox), ...overrides });
-  const client = await salesforceConnector.connect(config, { logger: silentLogger(), instance });
+  const { config, client } = await connect(sandbox, overrides);
   return {
     sandbox,
     config,

@@ -1,4 +1,11 @@
-import { callTool, must, testCallOptions, toolError } from '@switchboard/kit/testing';
+import {
+  allPages,
+  callTool,
+  must,
+  sharedFixture,
+  testCallOptions,
+  toolError,
+} from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +20,7 @@ import {
   searchContactsTool,
   updateOpportunityStageTool,
 } from '../src/index.js';
-import { type Harness, instance, startHarness } from './harness.js';
+import { instance, startHarness } from './harness.js';
 
 /** Every tool through jsforce against the sandbox; expected values come from the dataset. */
 
@@ -23,11 +30,7 @@ const accountOf = (key: string) => must(findCustomer(dataset, key).presence.sale
 const helix = accountOf(HERO.everywhere);
 const UNKNOWN_ACCOUNT = '001000000000000AAA';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({}, { queryBatchSize: 5 });
-});
-afterAll(async () => h.close());
+const h = sharedFixture(beforeAll, afterAll, () => startHarness({}, { queryBatchSize: 5 }));
 
 describe('search_accounts', () => {
   it('walks a name search page by page and returns every match exactly once, by name', async () => {
@@ -35,26 +38,16 @@ describe('search_accounts', () => {
       .filter((account) => account.name.toLowerCase().includes('er'))
       .map((a) => a.id);
     expect(expected.length).toBeGreaterThan(6);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await callTool(
-        searchAccountsTool,
-        {
-          query: 'ER',
-          limit: 3,
-          ...(cursor ? { cursor } : {}),
-        },
-        h.ctx(),
-      );
-      expect(page.accounts.length).toBeLessThanOrEqual(3);
-      seen.push(...page.accounts.map((account) => account.source.id));
-      for (const account of page.accounts) expect(account.matchedBy).toBe('name');
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor !== undefined && pages < 50);
-    expect(pages).toBeGreaterThan(2);
+    const pages = await allPages(
+      (cursor) =>
+        callTool(searchAccountsTool, { query: 'ER', limit: 3, ...(cursor ? { cursor } : {}) }, h().ctx()),
+      50,
+    );
+    for (const page of pages) expect(page.accounts.length).toBeLessThanOrEqual(3);
+    const accounts = pages.flatMap((page) => page.accounts);
+    for (const account of accounts) expect(account.matchedBy).toBe('name');
+    const seen = accounts.map((account) => account.source.id);
+    expect(pages.length).toBeGreaterThan(2);
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual([...expected].sort());
     const names = seen.map((id) => sf.accounts.find((a) => a.id === id)?.name.toLowerCase() ?? '');
@@ -65,7 +58,7 @@ describe('search_accounts', () => {
     const byEmail = await callTool(
       searchAccountsTool,
       { email: HERO_EMAILS.everywhere.toUpperCase() },
-      h.ctx(),
+      h().ctx(),
     );
     expect(byEmail.accounts.map((a) => [a.source.id, a.matchedBy])).toEqual([[helix, 'email']]);
     const byDomain = await callTool(
@@ -73,7 +66,7 @@ describe('search_accounts', () => {
       {
         domain: 'https://www.helix-robotics.com/about',
       },
-      h.ctx(),
+      h().ctx(),
     );
     expect(byDomain.accounts).toMatchObject([
       { source: { id: helix }, matchedBy: 'domain', domain: 'helix-robotics.com' },
@@ -81,7 +74,7 @@ describe('search_accounts', () => {
     const both = await callTool(
       searchAccountsTool,
       { email: HERO_EMAILS.everywhere, query: 'Helix' },
-      h.ctx(),
+      h().ctx(),
     );
     expect(both.accounts).toMatchObject([
       { source: { id: helix, system: 'salesforce', instance: 'salesforce' }, matchedBy: 'email' },
@@ -97,29 +90,29 @@ describe('search_accounts', () => {
 
   it('resolves a free-mail contact by exact email but never by the free-mail domain', async () => {
     const moreau = findCustomer(dataset, HERO.freeMail).presence.salesforce?.accountId;
-    const byEmail = await callTool(searchAccountsTool, { email: HERO_EMAILS.freeMail }, h.ctx());
+    const byEmail = await callTool(searchAccountsTool, { email: HERO_EMAILS.freeMail }, h().ctx());
     expect(byEmail.accounts.map((a) => a.source.id)).toEqual(moreau ? [moreau] : []);
-    const byDomain = await callTool(searchAccountsTool, { domain: 'gmail.com' }, h.ctx());
+    const byDomain = await callTool(searchAccountsTool, { domain: 'gmail.com' }, h().ctx());
     expect(byDomain.accounts).toEqual([]);
   });
 
   it('treats quotes, backslashes and wildcards in the search text as text (no SOQL injection)', async () => {
     for (const query of ["x' OR Name LIKE '%", '%%', '__', "\\' OR Id != null OR Name = \\'", 'Helix\\']) {
-      const page = await callTool(searchAccountsTool, { query }, h.ctx());
+      const page = await callTool(searchAccountsTool, { query }, h().ctx());
       expect(page.accounts, query).toEqual([]);
     }
   });
 
   it('refuses a cursor issued for other filters and a forged cursor with invalid_input', async () => {
-    const first = await callTool(searchAccountsTool, { query: 'en', limit: 2 }, h.ctx());
+    const first = await callTool(searchAccountsTool, { query: 'en', limit: 2 }, h().ctx());
     expect(first.nextCursor).toBeDefined();
     const other = await toolError(
-      callTool(searchAccountsTool, { query: 'ro', cursor: first.nextCursor }, h.ctx()),
+      callTool(searchAccountsTool, { query: 'ro', cursor: first.nextCursor }, h().ctx()),
     );
     expect(other.code).toBe('invalid_input');
     expect(other.message).toContain('issued for different input');
     const forged = await toolError(
-      callTool(searchAccountsTool, { query: 'en', cursor: 'bm90LWEtY3Vyc29y' }, h.ctx()),
+      callTool(searchAccountsTool, { query: 'en', cursor: 'bm90LWEtY3Vyc29y' }, h().ctx()),
     );
     expect(forged.code).toBe('invalid_input');
   });
@@ -127,7 +120,7 @@ describe('search_accounts', () => {
 
 describe('get_account', () => {
   it('includes the contacts and only the open opportunities of the account', async () => {
-    const detail = await callTool(getAccountTool, { id: helix.slice(0, 15) }, h.ctx());
+    const detail = await callTool(getAccountTool, { id: helix.slice(0, 15) }, h().ctx());
     expect(detail.account.source.id).toBe(helix);
     const contacts = sf.contacts.filter((c) => c.accountId === helix);
     expect(detail.contacts.map((c) => c.email).sort()).toEqual(contacts.map((c) => c.email).sort());
@@ -142,23 +135,23 @@ describe('get_account', () => {
   });
 
   it('answers an unknown id with not_found naming the id and the search tool', async () => {
-    const error = await toolError(callTool(getAccountTool, { id: UNKNOWN_ACCOUNT }, h.ctx()));
+    const error = await toolError(callTool(getAccountTool, { id: UNKNOWN_ACCOUNT }, h().ctx()));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain(UNKNOWN_ACCOUNT);
     expect(error.message).toContain('salesforce__search_accounts');
   });
 
   it('refuses malformed ids and ids of other objects before calling Salesforce', async () => {
-    const before = h.sandbox.server.requests.length;
+    const before = h().sandbox.server.requests.length;
     for (const id of ["001' OR Id != null", '0037W00000YI4z4QAD', '0017W00000du1HuQAX']) {
       expect(getAccountTool.input.safeParse({ id }).success, id).toBe(false);
     }
-    expect(h.sandbox.server.requests.length).toBe(before);
+    expect(h().sandbox.server.requests.length).toBe(before);
   });
 
   it('serves the accounts/{id} resource with the same data', async () => {
-    const content = await accountResource.read(accountResource.params.parse({ id: helix }), h.ctx());
-    expect(content.json).toEqual(await callTool(getAccountTool, { id: helix }, h.ctx()));
+    const content = await accountResource.read(accountResource.params.parse({ id: helix }), h().ctx());
+    expect(content.json).toEqual(await callTool(getAccountTool, { id: helix }, h().ctx()));
   });
 });
 
@@ -166,57 +159,39 @@ describe('search_contacts and list_opportunities', () => {
   it('walks the contacts of an account page by page', async () => {
     const lumen = accountOf(HERO.healthy);
     const expected = sf.contacts.filter((c) => c.accountId === lumen).map((c) => c.id);
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await callTool(
-        searchContactsTool,
-        {
-          accountId: lumen,
-          limit: 1,
-          ...(cursor ? { cursor } : {}),
-        },
-        h.ctx(),
-      );
-      seen.push(...page.contacts.map((c) => c.source.id));
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
+    const pages = await allPages((cursor) =>
+      callTool(searchContactsTool, { accountId: lumen, limit: 1, ...(cursor ? { cursor } : {}) }, h().ctx()),
+    );
+    const seen = pages.flatMap((page) => page.contacts.map((c) => c.source.id));
     expect(seen.sort()).toEqual([...expected].sort());
   });
 
   it('finds a contact by exact email and by part of the name', async () => {
-    const byEmail = await callTool(searchContactsTool, { email: HERO_EMAILS.crmConflict }, h.ctx());
+    const byEmail = await callTool(searchContactsTool, { email: HERO_EMAILS.crmConflict }, h().ctx());
     expect(byEmail.contacts).toMatchObject([
       { email: HERO_EMAILS.crmConflict, accountId: accountOf(HERO.crmConflict) },
     ]);
-    const byName = await callTool(searchContactsTool, { query: 'lindqvist' }, h.ctx());
+    const byName = await callTool(searchContactsTool, { query: 'lindqvist' }, h().ctx());
     expect(byName.contacts.map((c) => c.email)).toContain(HERO_EMAILS.everywhere);
   });
 
   it('walks the open pipeline page by page, soonest close first, each opportunity once', async () => {
     const expected = sf.opportunities.filter((o) => !o.isClosed).map((o) => o.id);
-    const seen: string[] = [];
-    const dates: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await callTool(
-        listOpportunitiesTool,
-        { limit: 7, ...(cursor ? { cursor } : {}) },
-        h.ctx(),
-      );
-      seen.push(...page.opportunities.map((o) => o.source.id));
-      dates.push(...page.opportunities.map((o) => o.closeDate ?? ''));
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
+    const pages = await allPages((cursor) =>
+      callTool(listOpportunitiesTool, { limit: 7, ...(cursor ? { cursor } : {}) }, h().ctx()),
+    );
+    const opportunities = pages.flatMap((page) => page.opportunities);
+    const seen = opportunities.map((o) => o.source.id);
+    const dates = opportunities.map((o) => o.closeDate ?? '');
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.sort()).toEqual([...expected].sort());
     expect(dates).toEqual([...dates].sort());
   });
 
   it('filters by account, status and stage', async () => {
-    const all = await callTool(listOpportunitiesTool, { accountId: helix, status: 'all' }, h.ctx());
+    const all = await callTool(listOpportunitiesTool, { accountId: helix, status: 'all' }, h().ctx());
     expect(all.opportunities).toHaveLength(sf.opportunities.filter((o) => o.accountId === helix).length);
-    const won = await callTool(listOpportunitiesTool, { accountId: helix, status: 'won' }, h.ctx());
+    const won = await callTool(listOpportunitiesTool, { accountId: helix, status: 'won' }, h().ctx());
     expect(won.opportunities.every((o) => o.isWon === true)).toBe(true);
     const stage = await callTool(
       listOpportunitiesTool,
@@ -225,7 +200,7 @@ describe('search_contacts and list_opportunities', () => {
         stage: 'Closed Lost',
         limit: 100,
       },
-      h.ctx(),
+      h().ctx(),
     );
     expect(stage.opportunities.length).toBe(
       sf.opportunities.filter((o) => o.stageName === 'Closed Lost').length,
@@ -244,7 +219,7 @@ describe('writes', () => {
         subject: "Call: line 4 'go-live' plan",
         description: 'Agreed on a pilot in June.',
       },
-      h.ctx(),
+      h().ctx(),
     );
     expect(logged.activity).toMatchObject({
       relatedToId: helix,
@@ -253,7 +228,7 @@ describe('writes', () => {
       status: 'Completed',
       type: 'Call',
     });
-    const detail = await callTool(getAccountTool, { id: helix }, h.ctx());
+    const detail = await callTool(getAccountTool, { id: helix }, h().ctx());
     expect(detail.recentActivities[0]).toEqual(logged.activity);
     const invalidated = logActivityTool.invalidates?.(
       logActivityTool.input.parse({ recordId: helix, subject: 'x' }),
@@ -271,11 +246,11 @@ describe('writes', () => {
         subject: 'Email sent',
         type: 'Email',
       },
-      h.ctx(),
+      h().ctx(),
     );
     expect(logged.activity).toMatchObject({ contactId: maya?.id, accountId: helix });
     const unknown = '006000000000000AAA';
-    const error = await toolError(callTool(logActivityTool, { recordId: unknown, subject: 'x' }, h.ctx()));
+    const error = await toolError(callTool(logActivityTool, { recordId: unknown, subject: 'x' }, h().ctx()));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain(unknown);
     expect(error.message).toContain('salesforce__list_opportunities');
@@ -290,7 +265,7 @@ describe('writes', () => {
         opportunityId: open.id,
         stage: 'Closed Won',
       },
-      h.ctx(),
+      h().ctx(),
     );
     expect(result.previousStage).toBe(open.stageName);
     expect(result.opportunity).toMatchObject({
@@ -299,9 +274,9 @@ describe('writes', () => {
       isWon: true,
       probability: 100,
     });
-    const detail = await callTool(getAccountTool, { id: helix }, h.ctx());
+    const detail = await callTool(getAccountTool, { id: helix }, h().ctx());
     expect(detail.openOpportunities.map((o) => o.source.id)).not.toContain(open.id);
-    const won = await callTool(listOpportunitiesTool, { accountId: helix, status: 'won' }, h.ctx());
+    const won = await callTool(listOpportunitiesTool, { accountId: helix, status: 'won' }, h().ctx());
     expect(won.opportunities.map((o) => o.source.id)).toContain(open.id);
     const again = await callTool(
       updateOpportunityStageTool,
@@ -309,18 +284,18 @@ describe('writes', () => {
         opportunityId: open.id,
         stage: 'Closed Won',
       },
-      h.ctx(),
+      h().ctx(),
     );
     expect(again).toMatchObject({ previousStage: 'Closed Won', opportunity: { stage: 'Closed Won' } });
     expect(
-      h.sandbox.server.requestsTo('/services/data/v62.0/sobjects/Opportunity/', 'PATCH').at(-1)?.status,
+      h().sandbox.server.requestsTo('/services/data/v62.0/sobjects/Opportunity/', 'PATCH').at(-1)?.status,
     ).toBe(204);
   });
 
   it('update_opportunity_stage refuses an unknown stage listing the valid ones, and an unknown id', async () => {
     const open = sf.opportunities.find((o) => !o.isClosed && o.accountId !== helix);
     const stage = await toolError(
-      callTool(updateOpportunityStageTool, { opportunityId: open?.id ?? '', stage: 'Won-ish' }, h.ctx()),
+      callTool(updateOpportunityStageTool, { opportunityId: open?.id ?? '', stage: 'Won-ish' }, h().ctx()),
     );
     expect(stage.code).toBe('invalid_input');
     expect(stage.message).toContain('Negotiation/Review');
@@ -328,7 +303,7 @@ describe('writes', () => {
       callTool(
         updateOpportunityStageTool,
         { opportunityId: '006000000000000AAA', stage: 'Closed Won' },
-        h.ctx(),
+        h().ctx(),
       ),
     );
     expect(unknown.code).toBe('not_found');
@@ -341,45 +316,42 @@ describe('query', () => {
   it('runs a SELECT with relationship fields and walks its pages with the cursor (batchSize 5)', async () => {
     const soql = `SELECT Id, Name, Account.Name FROM Contact WHERE AccountId = '${helix}' ORDER BY Name`;
     const expected = sf.contacts.filter((c) => c.accountId === helix);
-    const first = await callTool(queryTool, { soql }, h.ctx());
+    const pages = await allPages((cursor) =>
+      callTool(queryTool, { soql, ...(cursor ? { cursor } : {}) }, h().ctx()),
+    );
+    const first = must(pages[0], 'first page');
     expect(first.limitCapped).toBe(true);
     expect(first.totalSize).toBe(expected.length);
-    const rows = [...first.records];
-    let cursor = first.nextCursor;
-    while (cursor !== undefined) {
-      const next = await callTool(queryTool, { soql, cursor }, h.ctx());
-      rows.push(...next.records);
-      cursor = next.nextCursor;
-    }
+    const rows = pages.flatMap((page) => page.records);
     expect(rows).toHaveLength(expected.length);
     expect(rows[0]).toEqual({
       Id: expect.any(String),
       Name: expect.any(String),
       Account: { Name: 'Helix Robotics AB' },
     });
-    const headers = h.sandbox.server
-      .requestsTo('/services/data/v62.0/query')
+    const headers = h()
+      .sandbox.server.requestsTo('/services/data/v62.0/query')
       .map((r) => r.headers['sforce-query-options']);
     expect(headers).toContain('batchSize=5');
   });
 
   it('caps LIMIT at 200', async () => {
-    const result = await callTool(queryTool, { soql: 'SELECT Id FROM Contact LIMIT 5000' }, h.ctx());
+    const result = await callTool(queryTool, { soql: 'SELECT Id FROM Contact LIMIT 5000' }, h().ctx());
     expect(result).toMatchObject({
       limit: 200,
       limitCapped: true,
       totalSize: Math.min(200, sf.contacts.length),
     });
-    const small = await callTool(queryTool, { soql: 'SELECT Id FROM Contact LIMIT 3' }, h.ctx());
+    const small = await callTool(queryTool, { soql: 'SELECT Id FROM Contact LIMIT 3' }, h().ctx());
     expect(small).toMatchObject({ limit: 3, limitCapped: false, totalSize: 3 });
-    const sent = h.sandbox.server
-      .requestsTo('/services/data/v62.0/query')
+    const sent = h()
+      .sandbox.server.requestsTo('/services/data/v62.0/query')
       .map((r) => decodeURIComponent(r.query));
     expect(sent.some((q) => q.includes('LIMIT 200') && !q.includes('5000'))).toBe(true);
   });
 
   it('refuses DML, several statements, FOR UPDATE and non-SELECT input with invalid_input, calling nothing', async () => {
-    const before = h.sandbox.server.requests.length;
+    const before = h().sandbox.server.requests.length;
     for (const soql of [
       "DELETE FROM Account WHERE Name = 'x'",
       "UPDATE Account SET Name = 'x'",
@@ -389,31 +361,35 @@ describe('query', () => {
       'describe Account please',
       "INSERT INTO Task (Subject) VALUES ('x')",
     ]) {
-      const error = await toolError(callTool(queryTool, { soql }, h.ctx()));
+      const error = await toolError(callTool(queryTool, { soql }, h().ctx()));
       expect(error.code, soql).toBe('invalid_input');
     }
-    expect(h.sandbox.server.requests.length).toBe(before);
+    expect(h().sandbox.server.requests.length).toBe(before);
     // A semicolon inside a string literal is data, not a second statement.
-    const literal = await callTool(queryTool, { soql: "SELECT Id FROM Account WHERE Name = 'a;b'" }, h.ctx());
+    const literal = await callTool(
+      queryTool,
+      { soql: "SELECT Id FROM Account WHERE Name = 'a;b'" },
+      h().ctx(),
+    );
     expect(literal.records).toEqual([]);
   });
 
   it("passes Salesforce's diagnosis of unsupported or wrong SOQL back as invalid_input", async () => {
     const group = await toolError(
-      callTool(queryTool, { soql: 'SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry' }, h.ctx()),
+      callTool(queryTool, { soql: 'SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry' }, h().ctx()),
     );
     expect(group.code).toBe('invalid_input');
     expect(group.message).toContain('MALFORMED_QUERY');
     const field = await toolError(
-      callTool(queryTool, { soql: 'SELECT Id, Secret__c FROM Account' }, h.ctx()),
+      callTool(queryTool, { soql: 'SELECT Id, Secret__c FROM Account' }, h().ctx()),
     );
     expect(field.message).toContain('INVALID_FIELD');
   });
 });
 
 describe('CRM capability', () => {
-  const crm = () => crmAdapter(h.client, instance);
-  const options = () => testCallOptions(salesforce.spec, h.config);
+  const crm = () => crmAdapter(h().client, instance);
+  const options = () => testCallOptions(salesforce.spec, h().config);
 
   it('finds accounts by id, external id, email, domain and name, reporting how', async () => {
     expect((await crm().findAccounts({ id: helix }, options()))[0]).toMatchObject({ matchedBy: 'id' });

@@ -5,7 +5,9 @@ import {
   ConversationsHistory,
   channelDirectory,
   isoToTs,
+  moreCursorOf,
   normalizeChannelName,
+  pagesOf,
   SearchAnswer,
   slackCall,
   tsToIso,
@@ -134,15 +136,12 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
         client.logger.warn({ channel: ref }, 'escalation channel not found; skipped');
         continue;
       }
-      let cursor: string | undefined;
-      for (let page = 0; page < SCAN_PAGES; page += 1) {
-        const answer = await slackCall(
-          upstream,
-          client,
-          'conversations.history',
-          { channel: channel.id, oldest, limit: 100, cursor },
-          ConversationsHistory,
-        );
+      const history = {
+        method: 'conversations.history',
+        args: { channel: channel.id, oldest, limit: 100 },
+        schema: ConversationsHistory,
+      } as const;
+      for await (const answer of pagesOf(upstream, client, history, moreCursorOf, SCAN_PAGES)) {
         for (const message of answer.messages) {
           const text = message.text.toLowerCase();
           const hit = terms.find(([, term]) => text.includes(term.toLowerCase()));
@@ -156,8 +155,6 @@ export function supportAdapter(client: SlackClient, instance: InstanceInfo): Sup
             method: hit[0],
           });
         }
-        cursor = answer.has_more ? answer.response_metadata?.next_cursor || undefined : undefined;
-        if (cursor === undefined) break;
       }
     }
     return found;

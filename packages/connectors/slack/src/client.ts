@@ -222,6 +222,42 @@ export async function slackCall<S extends z.ZodType>(
   );
 }
 
+/** Slack's cursor of the page after `answer`; Slack sends an empty one on the last page. */
+export function nextCursorOf(answer: z.output<typeof ConversationsList>): string | undefined {
+  return answer.response_metadata?.next_cursor || undefined;
+}
+
+/** The same for conversations.history and .replies, whose answers also say whether more follow. */
+export function moreCursorOf(answer: z.output<typeof ConversationsHistory>): string | undefined {
+  return answer.has_more ? answer.response_metadata?.next_cursor || undefined : undefined;
+}
+
+/**
+ * The answers of a cursor-paged method, first page first, at most `maxPages` of them: each page is
+ * one request, with the cursor `next` reads from the answer before it.
+ */
+export async function* pagesOf<S extends z.ZodType>(
+  upstream: Upstream,
+  client: SlackClient,
+  request: { method: SlackMethod; args: Record<string, string | number | boolean>; schema: S },
+  next: (answer: z.output<S>) => string | undefined,
+  maxPages: number,
+): AsyncGenerator<z.output<S>> {
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const answer = await slackCall(
+      upstream,
+      client,
+      request.method,
+      { ...request.args, cursor },
+      request.schema,
+    );
+    yield answer;
+    cursor = next(answer);
+    if (cursor === undefined) return;
+  }
+}
+
 export function noUserToken(client: SlackClient): ToolError {
   return new ToolError(
     'forbidden',
@@ -288,20 +324,15 @@ export async function channelDirectory(
     return client.directory.channels;
   }
   const channels = new Map<string, WireChannel>();
-  let cursor: string | undefined;
-  for (let page = 0; page < DIRECTORY_MAX_PAGES; page += 1) {
-    const answer = await slackCall(
-      upstream,
-      client,
-      'conversations.list',
-      { types: 'public_channel,private_channel', exclude_archived: false, limit: 200, cursor },
-      ConversationsList,
-    );
+  const list = {
+    method: 'conversations.list',
+    args: { types: 'public_channel,private_channel', exclude_archived: false, limit: 200 },
+    schema: ConversationsList,
+  } as const;
+  for await (const answer of pagesOf(upstream, client, list, nextCursorOf, DIRECTORY_MAX_PAGES)) {
     for (const channel of answer.channels) {
       if (channel.name !== undefined) channels.set(channel.name.toLowerCase(), channel);
     }
-    cursor = answer.response_metadata?.next_cursor || undefined;
-    if (cursor === undefined) break;
   }
   client.directory = { at: Date.now(), channels };
   return channels;

@@ -1,4 +1,4 @@
-import { secret } from '@switchboard/kit';
+import { intSetting, secret } from '@switchboard/kit';
 import { z } from 'zod';
 
 const channelRef = z
@@ -48,13 +48,9 @@ export const SlackConfig = z.object({
       'Name prefix of the Slack Connect channels shared with customers, followed by the customer slug ' +
         '(default "ext-", e.g. ext-helix-robotics).',
     ),
-  requestTimeoutMs: z
-    .number()
-    .int()
-    .min(100)
-    .max(60_000)
-    .default(5000)
-    .describe('Timeout of each request to Slack, in milliseconds (default 5000).'),
+  requestTimeoutMs: intSetting(100, 60_000, 5000).describe(
+    'Timeout of each request to Slack, in milliseconds (default 5000).',
+  ),
 });
 
 /** The configuration as a connector receives it (defaults applied). */

@@ -1,3 +1,4 @@
+import { model } from '@switchboard/kit';
 import { z } from 'zod';
 import type { WireChannel, WireMessage, WireUser } from './client.js';
 import { normalizeChannelName, tsToIso } from './client.js';
@@ -5,92 +6,82 @@ import type { SlackConfig } from './config.js';
 
 /** Tool output models: Slack's records in the shape agents see. */
 
-export const ChannelRef = z
-  .object({
-    id: z.string().describe('Channel id, e.g. C0123ABCD.'),
-    name: z.string().optional().describe('Channel name without "#", when known.'),
-  })
-  .describe('A Slack channel.');
+/** When a message was posted (Slack's `ts` as an instant). */
+export const postedAt = z.string().describe('When it was posted, ISO 8601 (UTC).');
 
-export const Channel = z
-  .object({
-    id: z.string().describe('Channel id, e.g. C0123ABCD; tools accept it or the name.'),
-    name: z.string().describe('Channel name without "#".'),
-    isPrivate: z.boolean().describe('Private channel (listed only when the app is a member).'),
-    isArchived: z.boolean().describe('Archived: readable, but nothing can be posted.'),
-    isSharedWithCustomer: z
-      .boolean()
-      .describe('A Slack Connect channel shared with another organization, usually a customer.'),
-    isMember: z
-      .boolean()
-      .describe('Whether the app is a member; a bot reads history only of channels it is in.'),
-    memberCount: z.number().int().optional().describe('Number of members.'),
-    topic: z.string().optional().describe('Channel topic.'),
-    purpose: z
-      .string()
-      .optional()
-      .describe('Channel purpose (often names the customer of a shared channel).'),
-    postingAllowed: z
-      .boolean()
-      .describe("Whether {tool:post_message} may post here (this instance's allowlist)."),
-  })
-  .describe('A Slack channel.');
+export const ChannelRef = model('A Slack channel.', {
+  id: z.string().describe('Channel id, e.g. C0123ABCD.'),
+  name: z.string().optional().describe('Channel name without "#", when known.'),
+});
+
+export const Channel = model('A Slack channel.', {
+  id: z.string().describe('Channel id, e.g. C0123ABCD; tools accept it or the name.'),
+  name: z.string().describe('Channel name without "#".'),
+  isPrivate: z.boolean().describe('Private channel (listed only when the app is a member).'),
+  isArchived: z.boolean().describe('Archived: readable, but nothing can be posted.'),
+  isSharedWithCustomer: z
+    .boolean()
+    .describe('A Slack Connect channel shared with another organization, usually a customer.'),
+  isMember: z
+    .boolean()
+    .describe('Whether the app is a member; a bot reads history only of channels it is in.'),
+  memberCount: z.number().int().optional().describe('Number of members.'),
+  topic: z.string().optional().describe('Channel topic.'),
+  purpose: z.string().optional().describe('Channel purpose (often names the customer of a shared channel).'),
+  postingAllowed: z
+    .boolean()
+    .describe("Whether {tool:post_message} may post here (this instance's allowlist)."),
+});
 export type Channel = z.infer<typeof Channel>;
 
-export const Message = z
-  .object({
-    ts: z
-      .string()
-      .describe(
-        'Slack timestamp: the message id within its channel (ts of {tool:thread_replies}, threadTs of {tool:post_message}).',
-      ),
-    at: z.string().describe('When it was posted, ISO 8601 (UTC).'),
-    userId: z
-      .string()
-      .optional()
-      .describe('Author user id (look it up with {tool:find_user}), absent for some bots.'),
-    botId: z.string().optional().describe('Bot id when an app posted it.'),
-    text: z.string().describe('Message text in Slack markup (<@U123> is a user mention).'),
-    threadTs: z
-      .string()
-      .optional()
-      .describe('ts of the thread this message belongs to; equals ts for a thread parent.'),
-    replyCount: z.number().int().optional().describe('Number of replies, for a thread parent.'),
-  })
-  .describe('A Slack message.');
+export const Message = model('A Slack message.', {
+  ts: z
+    .string()
+    .describe(
+      'Slack timestamp: the message id within its channel (ts of {tool:thread_replies}, threadTs of {tool:post_message}).',
+    ),
+  at: postedAt,
+  userId: z
+    .string()
+    .optional()
+    .describe('Author user id (look it up with {tool:find_user}), absent for some bots.'),
+  botId: z.string().optional().describe('Bot id when an app posted it.'),
+  text: z.string().describe('Message text in Slack markup (<@U123> is a user mention).'),
+  threadTs: z
+    .string()
+    .optional()
+    .describe('ts of the thread this message belongs to; equals ts for a thread parent.'),
+  replyCount: z.number().int().optional().describe('Number of replies, for a thread parent.'),
+});
 export type Message = z.infer<typeof Message>;
 
-export const User = z
-  .object({
-    id: z.string().describe('User id, e.g. U0123ABCD.'),
-    name: z.string().describe('Username (handle).'),
-    realName: z.string().optional().describe('Full name.'),
-    displayName: z.string().optional().describe('Display name, when set.'),
-    email: z.string().optional().describe('Email (needs the users:read.email scope).'),
-    title: z.string().optional().describe('Job title from the profile.'),
-    teamId: z
-      .string()
-      .optional()
-      .describe("Workspace id; Slack Connect members from a customer carry their own organization's id."),
-    isBot: z.boolean().describe('Whether this is a bot user.'),
-    deleted: z.boolean().describe('Whether the account is deactivated.'),
-    timezone: z.string().optional().describe('IANA time zone, e.g. Europe/Berlin.'),
-  })
-  .describe('A Slack user.');
+export const User = model('A Slack user.', {
+  id: z.string().describe('User id, e.g. U0123ABCD.'),
+  name: z.string().describe('Username (handle).'),
+  realName: z.string().optional().describe('Full name.'),
+  displayName: z.string().optional().describe('Display name, when set.'),
+  email: z.string().optional().describe('Email (needs the users:read.email scope).'),
+  title: z.string().optional().describe('Job title from the profile.'),
+  teamId: z
+    .string()
+    .optional()
+    .describe("Workspace id; Slack Connect members from a customer carry their own organization's id."),
+  isBot: z.boolean().describe('Whether this is a bot user.'),
+  deleted: z.boolean().describe('Whether the account is deactivated.'),
+  timezone: z.string().optional().describe('IANA time zone, e.g. Europe/Berlin.'),
+});
 export type User = z.infer<typeof User>;
 
-export const SearchMatch = z
-  .object({
-    channel: ChannelRef,
-    ts: z.string().describe('Slack timestamp of the message.'),
-    at: z.string().describe('When it was posted, ISO 8601 (UTC).'),
-    userId: z.string().optional().describe('Author user id.'),
-    userName: z.string().optional().describe('Author username.'),
-    text: z.string().describe('Message text in Slack markup.'),
-    threadTs: z.string().optional().describe('ts of the thread parent, for a reply.'),
-    permalink: z.string().optional().describe('Link to the message in Slack.'),
-  })
-  .describe('A message found by search.');
+export const SearchMatch = model('A message found by search.', {
+  channel: ChannelRef,
+  ts: z.string().describe('Slack timestamp of the message.'),
+  at: postedAt,
+  userId: z.string().optional().describe('Author user id.'),
+  userName: z.string().optional().describe('Author username.'),
+  text: z.string().describe('Message text in Slack markup.'),
+  threadTs: z.string().optional().describe('ts of the thread parent, for a reply.'),
+  permalink: z.string().optional().describe('Link to the message in Slack.'),
+});
 export type SearchMatch = z.infer<typeof SearchMatch>;
 
 // ---- Mapping -------------------------------------------------------------------------------------

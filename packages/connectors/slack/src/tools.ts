@@ -1,9 +1,15 @@
 import {
+  ANNOTATIONS,
   boundCursor,
-  cursorInput,
-  limitInput,
-  nextCursorOutput,
+  categoryScopes,
+  emailInput,
+  exactlyOne,
+  type InstanceInfo,
+  pagedInput,
+  pagedOutput,
   ToolError,
+  textInput,
+  totalOutput,
   type UpstreamRule,
 } from '@switchboard/kit';
 import { z } from 'zod';
@@ -11,6 +17,8 @@ import {
   ConversationsHistory,
   ConversationsList,
   isoToTs,
+  moreCursorOf,
+  nextCursorOf,
   notInChannel,
   noUserToken,
   PostAnswer,
@@ -27,6 +35,7 @@ import {
   ChannelRef,
   isAllowedChannel,
   Message,
+  postedAt,
   SearchMatch,
   toChannel,
   toMessage,
@@ -34,9 +43,7 @@ import {
   User,
 } from './schemas.js';
 
-const READ_SCOPES = ['support:read'] as const;
-const WRITE_SCOPES = ['support:write'] as const;
-const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+const SCOPES = categoryScopes('support');
 /** Hard cap on every page (Slack allows more, but agents never need it). */
 export const MAX_PAGE = 100;
 /** Slack truncates text above 4,000 characters in most clients; refuse longer posts up front. */
@@ -44,23 +51,20 @@ export const MAX_POST_LENGTH = 4000;
 
 const SLACK_TS = /^\d{9,11}\.\d{1,6}$/;
 
-const channelInput = z
-  .string()
-  .trim()
-  .min(1)
-  .max(80)
-  .describe('Channel id (C0123ABCD, from {tool:list_channels}) or name (support-escalations, "#" optional).');
+const channelInput = textInput(1, 80).describe(
+  'Channel id (C0123ABCD, from {tool:list_channels}) or name (support-escalations, "#" optional).',
+);
 
 const tsInput = (description: string) =>
   z.string().trim().regex(SLACK_TS, 'A Slack timestamp such as 1712345678.000100.').describe(description);
 
 /** Slack's own cursor, bound to the arguments it was issued for. */
 const slackCursor = boundCursor(z.string().min(1).max(400), { what: 'arguments' });
+/** The cursor of the page after a conversations.history or .replies answer, bound to the criteria. */
+const cursorAfter = (criteria: { tool: string }, answer: z.output<typeof ConversationsHistory>) =>
+  slackCursor.encode(criteria, moreCursorOf(answer));
 /** search.messages pages by number; Slack serves at most 100 pages. */
 const searchCursor = boundCursor(z.number().int().min(1).max(100), { what: 'arguments' });
-/** Slack's `next_cursor` is empty on the last page. */
-const nextOf = (metadata: { next_cursor?: string | undefined } | undefined) =>
-  metadata?.next_cursor === '' ? undefined : metadata?.next_cursor;
 
 const channelTag = (id: string) => `slack:channel:${id}`;
 const threadTag = (channelId: string, ts: string) => `slack:thread:${channelId}:${ts}`;
@@ -75,21 +79,18 @@ export const listChannelsTool = slack.tool({
     'and Slack Connect channels shared with customers (isSharedWithCustomer; named ext-<customer> by convention). ' +
     'Use it to find a channel id for {tool:channel_history}, or to see where {tool:post_message} may post ' +
     '(postingAllowed). To find messages about a topic use {tool:search_messages} instead.',
-  input: z.object({
+  input: pagedInput(50, MAX_PAGE, {
     includePrivate: z
       .boolean()
       .default(false)
       .describe('Also list private channels the app is a member of (default false).'),
     includeArchived: z.boolean().default(false).describe('Also list archived channels (default false).'),
-    limit: limitInput(50, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     channels: z.array(Channel).describe('Channels in Slack order; a page may hold fewer than limit.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: READ_SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: { ttlSeconds: 300, scope: 'shared', tags: () => ['slack:channels'] },
   timeoutMs: 10_000,
   async handler(input, ctx) {
@@ -108,19 +109,25 @@ export const listChannelsTool = slack.tool({
     );
     return {
       channels: answer.channels.map((channel) => toChannel(ctx.config, channel)),
-      nextCursor: slackCursor.encode(criteria, nextOf(answer.response_metadata)),
+      nextCursor: slackCursor.encode(criteria, nextCursorOf(answer)),
     };
   },
 });
 
 // ---------------------------------------------------------------------------------------------
 
-function channelNotFound(channel: string, listTool: string): UpstreamRule {
-  return {
-    code: 'channel_not_found',
-    means: 'not_found',
-    message: `No Slack channel "${channel}" is visible to the connector. Find the channel id with ${listTool}.`,
-  };
+/** How Slack refuses to read a channel: one it does not show the app, or one the app is not in. */
+function channelRules(channel: string, instance: InstanceInfo): UpstreamRule[] {
+  return [
+    {
+      code: 'channel_not_found',
+      means: 'not_found',
+      message:
+        `No Slack channel "${channel}" is visible to the connector. Find the channel id with ` +
+        `${instance.toolName('list_channels')}.`,
+    },
+    notInChannel(instance),
+  ];
 }
 
 export const channelHistoryTool = slack.tool({
@@ -132,36 +139,31 @@ export const channelHistoryTool = slack.tool({
     'channel (ext-<customer>) or an internal channel such as support-escalations; the app must be a member. ' +
     'Find channels with {tool:list_channels}; to find messages by content across channels use ' +
     '{tool:search_messages}.',
-  input: z
-    .object({
-      channel: channelInput,
-      since: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .describe('Only messages posted after this instant (ISO 8601), e.g. 2025-03-01T00:00:00Z.'),
-      until: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .describe('Only messages posted before this instant (ISO 8601).'),
-      limit: limitInput(20, MAX_PAGE),
-      cursor: cursorInput,
-    })
-    .refine(
-      (input) =>
-        input.since === undefined ||
-        input.until === undefined ||
-        Date.parse(input.since) < Date.parse(input.until),
-      'since must be before until.',
-    ),
-  output: z.object({
+  input: pagedInput(20, MAX_PAGE, {
+    channel: channelInput,
+    since: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Only messages posted after this instant (ISO 8601), e.g. 2025-03-01T00:00:00Z.'),
+    until: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Only messages posted before this instant (ISO 8601).'),
+  }).refine(
+    (input) =>
+      input.since === undefined ||
+      input.until === undefined ||
+      Date.parse(input.since) < Date.parse(input.until),
+    'since must be before until.',
+  ),
+  output: pagedOutput({
     channel: ChannelRef,
     messages: z
       .array(Message)
       .describe('Messages, newest first. Slack may return fewer than limit per page.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: READ_SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: { ttlSeconds: 30, scope: 'shared', tags: (_input, output) => [channelTag(output.channel.id)] },
   timeoutMs: 10_000,
   async handler(input, ctx) {
@@ -179,19 +181,12 @@ export const channelHistoryTool = slack.tool({
         cursor: slackCursor.decode(input.cursor, criteria),
       },
       ConversationsHistory,
-      {
-        rules: [
-          channelNotFound(input.channel, ctx.instance.toolName('list_channels')),
-          notInChannel(ctx.instance),
-        ],
-      },
+      { rules: channelRules(input.channel, ctx.instance) },
     );
     return {
       channel,
       messages: answer.messages.map(toMessage),
-      nextCursor: answer.has_more
-        ? slackCursor.encode(criteria, nextOf(answer.response_metadata))
-        : undefined,
+      nextCursor: cursorAfter(criteria, answer),
     };
   },
 });
@@ -205,22 +200,19 @@ export const threadRepliesTool = slack.tool({
     'Read one thread: the parent message first (on the first page), then its replies oldest first. Take ' +
     'channel and ts from {tool:channel_history} (a message with replyCount) or from {tool:search_messages} ' +
     '(threadTs of a match). For the rest of the channel use {tool:channel_history}.',
-  input: z.object({
+  input: pagedInput(50, MAX_PAGE, {
     channel: channelInput,
     ts: tsInput('ts of the thread parent (or of any reply in it), e.g. 1712345678.000100.'),
-    limit: limitInput(50, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     channel: ChannelRef,
     threadTs: z.string().describe('ts of the thread parent.'),
     messages: z
       .array(Message)
       .describe('Parent (first page only), then replies oldest first; each exactly once.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: READ_SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 30,
     scope: 'shared',
@@ -239,7 +231,7 @@ export const threadRepliesTool = slack.tool({
       ConversationsHistory,
       {
         rules: [
-          channelNotFound(input.channel, ctx.instance.toolName('list_channels')),
+          ...channelRules(input.channel, ctx.instance),
           {
             code: 'thread_not_found',
             means: 'not_found',
@@ -247,7 +239,6 @@ export const threadRepliesTool = slack.tool({
               `No message with ts ${input.ts} in channel ${input.channel}. Take thread timestamps from ` +
               `${ctx.instance.toolName('channel_history')} or ${ctx.instance.toolName('search_messages')}.`,
           },
-          notInChannel(ctx.instance),
         ],
       },
     );
@@ -259,9 +250,7 @@ export const threadRepliesTool = slack.tool({
       channel,
       threadTs,
       messages: messages.map(toMessage),
-      nextCursor: answer.has_more
-        ? slackCursor.encode(criteria, nextOf(answer.response_metadata))
-        : undefined,
+      nextCursor: cursorAfter(criteria, answer),
     };
   },
 });
@@ -277,12 +266,7 @@ export const findUserTool = slack.tool({
     'found: look for their company in {tool:list_channels} (shared channels) or with {tool:search_messages}.',
   input: z
     .object({
-      email: z
-        .email()
-        .max(254)
-        .toLowerCase()
-        .optional()
-        .describe('Exact email address, e.g. maya@example.com.'),
+      email: emailInput.optional().describe('Exact email address, e.g. maya@example.com.'),
       userId: z
         .string()
         .trim()
@@ -290,13 +274,10 @@ export const findUserTool = slack.tool({
         .optional()
         .describe('Slack user id, e.g. U0123ABCD (the userId of a message).'),
     })
-    .refine(
-      (input) => (input.email === undefined) !== (input.userId === undefined),
-      'Pass exactly one of email or userId.',
-    ),
+    .refine(exactlyOne('email', 'userId'), 'Pass exactly one of email or userId.'),
   output: z.object({ user: User }),
-  scopes: READ_SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 600,
     scope: 'shared',
@@ -353,27 +334,19 @@ export const searchMessagesTool = slack.tool({
     'customer, order or ticket was discussed; then read the thread with {tool:thread_replies}. Needs a Slack ' +
     'user token in the configuration (Slack refuses search to bots); without one, browse with ' +
     '{tool:channel_history}.',
-  input: z.object({
-    query: z
-      .string()
-      .trim()
-      .min(2)
-      .max(500)
-      .describe('Slack search query, e.g. "Helix Robotics" in:#support-escalations.'),
+  input: pagedInput(20, MAX_PAGE, {
+    query: textInput(2, 500).describe('Slack search query, e.g. "Helix Robotics" in:#support-escalations.'),
     sort: z
       .enum(['timestamp', 'score'])
       .default('timestamp')
       .describe('timestamp: newest first (default); score: most relevant first.'),
-    limit: limitInput(20, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     matches: z.array(SearchMatch).describe('Matching messages, replies included.'),
-    total: z.number().int().describe('How many messages match in all pages.'),
-    nextCursor: nextCursorOutput,
+    total: totalOutput('messages'),
   }),
-  scopes: READ_SCOPES,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: { ttlSeconds: 60, scope: 'shared', tags: () => ['slack:search'] },
   timeoutMs: 10_000,
   async handler(input, ctx) {
@@ -423,24 +396,19 @@ export const postMessageTool = slack.tool({
     'check {tool:channel_history} before posting again.',
   input: z.object({
     channel: channelInput,
-    text: z
-      .string()
-      .trim()
-      .min(1)
-      .max(MAX_POST_LENGTH)
-      .describe(
-        `Message text in Slack markup (*bold*, <@U123> mentions), at most ${MAX_POST_LENGTH} characters.`,
-      ),
+    text: textInput(1, MAX_POST_LENGTH).describe(
+      `Message text in Slack markup (*bold*, <@U123> mentions), at most ${MAX_POST_LENGTH} characters.`,
+    ),
     threadTs: tsInput('Reply in the thread of this message ts instead of posting top-level.').optional(),
   }),
   output: z.object({
     channel: z.string().describe('Id of the channel posted to.'),
     ts: z.string().describe('ts of the new message.'),
-    at: z.string().describe('When it was posted, ISO 8601 (UTC).'),
+    at: postedAt,
     threadTs: z.string().optional().describe('ts of the thread replied to, when threadTs was given.'),
   }),
-  scopes: WRITE_SCOPES,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.create,
   invalidates: (input, output) => [
     channelTag(output.channel),
     'slack:search',

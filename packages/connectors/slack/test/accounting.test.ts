@@ -1,44 +1,36 @@
-import { countingHooks, must, testSource } from '@switchboard/kit/testing';
+import { countingHooks, must, sharedFixture, testSource } from '@switchboard/kit/testing';
 import type { RecordedRequest } from '@switchboard/sandbox';
-import { demoDataset, findCustomer, HERO, resolveAsOf } from '@switchboard/sandbox';
+import { demoDataset, findCustomer, HERO } from '@switchboard/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channelHistoryTool, slackConnector } from '../src/index.js';
-import { type Harness, harness, instance } from './helpers.js';
+import { harness, instance } from './helpers.js';
 
 /**
  * Quota tokens taken, requests recorded and requests Slack received are the same count: the gateway's
  * per-instance quota and the audit row's upstream calls are then true to what Slack saw.
  */
 
-const asOf = resolveAsOf();
-
 /** The Web API methods of the requests the emulator received, in the order received. */
 const methodsOf = (requests: readonly RecordedRequest[]) =>
   requests.map((request) => request.path.replace('/api/', ''));
 
 describe('vendor-request accounting', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await harness({ asOf });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = sharedFixture(beforeEach, afterEach, () => harness());
 
   it('channel_history by name: one token and one record per request Slack received', async () => {
     const hooks = countingHooks();
-    await h.run(channelHistoryTool, { channel: '#support-escalations', limit: 5 }, { hooks });
-    const received = methodsOf(h.sandbox.server.requests);
+    await h().run(channelHistoryTool, { channel: '#support-escalations', limit: 5 }, { hooks });
+    const received = methodsOf(h().sandbox.server.requests);
     // Resolving the name lists the channels, then the history is read.
     expect(received).toEqual(['conversations.list', 'conversations.history']);
     expect(hooks.acquired).toEqual(received);
     expect(hooks.requests).toEqual(received.map((name) => ({ name, outcome: 'ok' })));
 
     // The channel directory is cached: the same call again costs Slack one request, and one token.
-    h.sandbox.server.clearLog();
+    h().sandbox.server.clearLog();
     const again = countingHooks();
-    await h.run(channelHistoryTool, { channel: '#support-escalations', limit: 5 }, { hooks: again });
-    expect(methodsOf(h.sandbox.server.requests)).toEqual(['conversations.history']);
+    await h().run(channelHistoryTool, { channel: '#support-escalations', limit: 5 }, { hooks: again });
+    expect(methodsOf(h().sandbox.server.requests)).toEqual(['conversations.history']);
     expect(again.acquired).toEqual(['conversations.history']);
     expect(again.requests).toHaveLength(1);
   });
@@ -47,7 +39,7 @@ describe('vendor-request accounting', () => {
     const helix = findCustomer(demoDataset(), HERO.everywhere);
     const hooks = countingHooks();
     const support = must(
-      testSource(slackConnector, h.client, h.config, instance, { hooks }).support,
+      testSource(slackConnector, h().client, h().config, instance, { hooks }).support,
       'support capability',
     );
     const { conversations } = await support.recentConversations(
@@ -55,7 +47,7 @@ describe('vendor-request accounting', () => {
       { signal: AbortSignal.timeout(10_000), limit: 20 },
     );
     expect(conversations.length).toBeGreaterThan(0);
-    const received = methodsOf(h.sandbox.server.requests);
+    const received = methodsOf(h().sandbox.server.requests);
     expect(received.length).toBeGreaterThan(3);
     // Author lookups run in parallel: compare as multisets.
     expect([...hooks.acquired].sort()).toEqual([...received].sort());

@@ -1,4 +1,4 @@
-import { must, testSource } from '@switchboard/kit/testing';
+import { closeAfterEach, must, sharedFixture, testSource } from '@switchboard/kit/testing';
 import {
   DEFAULT_SEED,
   demoDataset,
@@ -6,15 +6,13 @@ import {
   generateDataset,
   HERO,
   HERO_EMAILS,
-  resolveAsOf,
 } from '@switchboard/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { slackConnector, withoutLegalForm } from '../src/index.js';
 import { type Harness, harness, instance } from './helpers.js';
 
 /** The support capability as customer 360 calls it, against the sandbox through the real client. */
 
-const asOf = resolveAsOf();
 const dataset = demoDataset();
 const helix = findCustomer(dataset, HERO.everywhere);
 const channelId = (name: string) => dataset.slack.channels.find((channel) => channel.name === name)?.id;
@@ -29,17 +27,13 @@ describe.each([
   ['with a user token (search)', true],
   ['with a bot token only (escalation channel scan)', false],
 ])('recentConversations %s', (_label, withUserToken) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness({ asOf }, withUserToken ? {} : { userToken: undefined });
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = sharedFixture(beforeAll, afterAll, () =>
+    harness({}, withUserToken ? {} : { userToken: undefined }),
+  );
 
   it('finds the shared channel by domain plus escalation mentions, newest first, with authors', async () => {
-    h.sandbox.server.clearLog();
-    const { conversations, matchedBy } = await adapter(h).recentConversations(
+    h().sandbox.server.clearLog();
+    const { conversations, matchedBy } = await adapter(h()).recentConversations(
       { domain: helix.domain, name: helix.name },
       { signal: signal(), limit: 20 },
     );
@@ -55,12 +49,12 @@ describe.each([
     expect(times).toEqual([...times].sort().reverse());
     expect(conversations.map((c) => c.author)).toContain('Maya Lindqvist');
     expect(conversations[0]?.source).toMatchObject({ system: 'slack', instance: 'slack' });
-    expect(h.sandbox.requestsFor('search.messages').length > 0).toBe(withUserToken);
+    expect(h().sandbox.requestsFor('search.messages').length > 0).toBe(withUserToken);
   });
 
   it('matches by name when only the name is known, even without a shared channel', async () => {
     const brightwater = findCustomer(dataset, HERO.crmConflict);
-    const { conversations, matchedBy } = await adapter(h).recentConversations(
+    const { conversations, matchedBy } = await adapter(h()).recentConversations(
       { name: brightwater.name },
       { signal: signal(), limit: 5 },
     );
@@ -71,7 +65,7 @@ describe.each([
   });
 
   it('respects the limit', async () => {
-    const { conversations } = await adapter(h).recentConversations(
+    const { conversations } = await adapter(h()).recentConversations(
       { email: HERO_EMAILS.everywhere },
       { signal: signal(), limit: 2 },
     );
@@ -81,28 +75,28 @@ describe.each([
   it('finds nothing for a customer absent from Slack, and nothing from a free-mail address', async () => {
     const fjord = findCustomer(dataset, HERO.hubspotAndOdooOnly);
     expect(
-      await adapter(h).recentConversations(
+      await adapter(h()).recentConversations(
         { domain: fjord.domain, name: fjord.name },
         { signal: signal(), limit: 5 },
       ),
     ).toEqual({ conversations: [], matchedBy: null });
-    h.sandbox.server.clearLog();
+    h().sandbox.server.clearLog();
     expect(
-      await adapter(h).recentConversations({ email: HERO_EMAILS.freeMail }, { signal: signal(), limit: 5 }),
+      await adapter(h()).recentConversations({ email: HERO_EMAILS.freeMail }, { signal: signal(), limit: 5 }),
     ).toEqual({ conversations: [], matchedBy: null });
-    expect(h.sandbox.server.requests).toHaveLength(0);
+    expect(h().sandbox.server.requests).toHaveLength(0);
   });
 
   it("treats the lookup's own free-mail domains as no company, and reads a domain out of a URL", async () => {
-    h.sandbox.server.clearLog();
+    h().sandbox.server.clearLog();
     expect(
-      await adapter(h).recentConversations(
+      await adapter(h()).recentConversations(
         { domain: helix.domain, freeMailDomains: [helix.domain] },
         { signal: signal(), limit: 5 },
       ),
     ).toEqual({ conversations: [], matchedBy: null });
-    expect(h.sandbox.server.requests).toHaveLength(0);
-    const byUrl = await adapter(h).recentConversations(
+    expect(h().sandbox.server.requests).toHaveLength(0);
+    const byUrl = await adapter(h()).recentConversations(
       { domain: `https://www.${helix.domain.toUpperCase()}/about` },
       { signal: signal(), limit: 5 },
     );
@@ -111,7 +105,7 @@ describe.each([
   });
 
   it('leaves tickets to Zendesk', async () => {
-    expect(await adapter(h).findTickets({ domain: helix.domain }, { signal: signal(), limit: 5 })).toEqual({
+    expect(await adapter(h()).findTickets({ domain: helix.domain }, { signal: signal(), limit: 5 })).toEqual({
       tickets: [],
       matchedBy: null,
     });
@@ -119,6 +113,8 @@ describe.each([
 });
 
 describe('customer matching', () => {
+  const track = closeAfterEach(afterEach);
+
   it('strips legal forms', () => {
     expect(withoutLegalForm('Helix Robotics AB')).toBe('Helix Robotics');
     expect(withoutLegalForm('Echo Motors Sp. z o.o.')).toBe('Echo Motors');
@@ -130,23 +126,19 @@ describe('customer matching', () => {
     'matches every key customer to its shared channel (seed %i)',
     async (seed) => {
       const data = seed === DEFAULT_SEED ? dataset : generateDataset({ seed });
-      const h = await harness({ asOf, dataset: data }, { userToken: undefined });
-      try {
-        const support = adapter(h);
-        for (const customer of data.customers.filter((c) => c.presence.slack !== undefined)) {
-          for (const lookup of [{ domain: customer.domain }, { name: customer.name }]) {
-            const { conversations } = await support.recentConversations(lookup, {
-              signal: signal(),
-              limit: 50,
-            });
-            expect(
-              conversations.map((c) => c.channel),
-              `${customer.key} ${JSON.stringify(lookup)}`,
-            ).toContain(`#ext-${customer.key}`);
-          }
+      const h = track(await harness({ dataset: data }, { userToken: undefined }));
+      const support = adapter(h);
+      for (const customer of data.customers.filter((c) => c.presence.slack !== undefined)) {
+        for (const lookup of [{ domain: customer.domain }, { name: customer.name }]) {
+          const { conversations } = await support.recentConversations(lookup, {
+            signal: signal(),
+            limit: 50,
+          });
+          expect(
+            conversations.map((c) => c.channel),
+            `${customer.key} ${JSON.stringify(lookup)}`,
+          ).toContain(`#ext-${customer.key}`);
         }
-      } finally {
-        await h.close();
       }
     },
   );

@@ -3,14 +3,16 @@ import type { ToolErrorCode } from '@switchboard/kit';
 import { isSecretSchema, upstreamProfileOf } from '@switchboard/kit';
 import {
   callTool,
+  closeAfterEach,
   countingHooks,
+  sharedFixture,
   silentLogger,
   testContext,
   testUpstream,
   toolError,
 } from '@switchboard/kit/testing';
 import { demoDataset, startSlackSandbox } from '@switchboard/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   channelHistoryTool,
   findUserTool,
@@ -24,6 +26,7 @@ import {
 import { connect, type Harness, harness, instance } from './helpers.js';
 
 const dataset = demoDataset();
+const track = closeAfterEach(afterEach);
 
 /**
  * An upstream with the connector's profile whose waits return at once (and can end the emulated
@@ -44,142 +47,114 @@ function instantWaits(h: Harness, onWait: () => void = () => undefined) {
 
 describe('rate limits', () => {
   it('answers rate_limited with the wait of a real per-method counter, without queueing', async () => {
-    const h = await harness({ rateLimits: { 'users.info': 1 } });
-    try {
-      const userId = dataset.seller.staff[0]?.ids.slackUserId ?? '';
-      await h.run(findUserTool, { userId });
-      const { waits, upstream } = instantWaits(h);
-      const error = await toolError(h.run(findUserTool, { userId }, { upstream }));
-      expect(error).toMatchObject({ code: 'rate_limited', retryable: true });
-      expect(error.message).toContain('Slack');
-      expect(error.retryAfterMs).toBeGreaterThanOrEqual(1000);
-      expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
-      // A wait of most of a minute is the caller's to make, not this call's.
-      expect(waits).toEqual([]);
-      expect(h.sandbox.requestsFor('users.info').map((request) => request.status)).toEqual([200, 429]);
-      // Other methods have their own counters.
-      await expect(
-        h.run(findUserTool, { email: 'maya.lindqvist@helix-robotics.com' }),
-      ).resolves.toBeDefined();
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({ rateLimits: { 'users.info': 1 } }));
+    const userId = dataset.seller.staff[0]?.ids.slackUserId ?? '';
+    await h.run(findUserTool, { userId });
+    const { waits, upstream } = instantWaits(h);
+    const error = await toolError(h.run(findUserTool, { userId }, { upstream }));
+    expect(error).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect(error.message).toContain('Slack');
+    expect(error.retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
+    // A wait of most of a minute is the caller's to make, not this call's.
+    expect(waits).toEqual([]);
+    expect(h.sandbox.requestsFor('users.info').map((request) => request.status)).toEqual([200, 429]);
+    // Other methods have their own counters.
+    await expect(h.run(findUserTool, { email: 'maya.lindqvist@helix-robotics.com' })).resolves.toBeDefined();
   });
 
   it('answers a 429 with a long Retry-After at once, with retryAfterMs from it, in one request', async () => {
-    const h = await harness({ faultRetryAfterSeconds: 30 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
-      const { hooks, waits, upstream } = instantWaits(h);
-      const error = await toolError(h.run(listChannelsTool, {}, { upstream }));
-      expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 30_000 });
-      expect(waits).toEqual([]);
-      expect(h.sandbox.requestsFor('conversations.list')).toHaveLength(1);
-      expect(hooks.requests).toEqual([{ name: 'conversations.list', outcome: 'rate_limited' }]);
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({ faultRetryAfterSeconds: 30 }));
+    h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
+    const { hooks, waits, upstream } = instantWaits(h);
+    const error = await toolError(h.run(listChannelsTool, {}, { upstream }));
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 30_000 });
+    expect(waits).toEqual([]);
+    expect(h.sandbox.requestsFor('conversations.list')).toHaveLength(1);
+    expect(hooks.requests).toEqual([{ name: 'conversations.list', outcome: 'rate_limited' }]);
   });
 
   it('waits a short Retry-After and sends the request once more, counting both', async () => {
-    const h = await harness({ faultRetryAfterSeconds: 1 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
-      const { hooks, waits, upstream } = instantWaits(h, () => h.sandbox.server.clearFaults());
-      const out = await h.run(listChannelsTool, {}, { upstream });
-      expect(out.channels.length).toBeGreaterThan(0);
-      expect(waits).toEqual([1000]);
-      expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([
-        429, 200,
-      ]);
-      expect(hooks.acquired).toEqual(['conversations.list', 'conversations.list']);
-      expect(hooks.requests.map((request) => request.outcome)).toEqual(['rate_limited', 'ok']);
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({ faultRetryAfterSeconds: 1 }));
+    h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
+    const { hooks, waits, upstream } = instantWaits(h, () => h.sandbox.server.clearFaults());
+    const out = await h.run(listChannelsTool, {}, { upstream });
+    expect(out.channels.length).toBeGreaterThan(0);
+    expect(waits).toEqual([1000]);
+    expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([429, 200]);
+    expect(hooks.acquired).toEqual(['conversations.list', 'conversations.list']);
+    expect(hooks.requests.map((request) => request.outcome)).toEqual(['rate_limited', 'ok']);
   });
 
   it('sends a rate-limited post again after the wait, since Slack posted nothing', async () => {
-    const h = await harness({ faultRetryAfterSeconds: 1 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', rateLimit: true });
-      const { upstream } = instantWaits(h, () => h.sandbox.server.clearFaults());
-      const posted = await h.run(
-        postMessageTool,
-        { channel: 'support-escalations', text: 'Once only.' },
-        { upstream },
-      );
-      expect(h.sandbox.requestsFor('chat.postMessage').map((request) => request.status)).toEqual([429, 200]);
-      const history = await h.run(channelHistoryTool, { channel: 'support-escalations', limit: 5 });
-      expect(history.messages.filter((message) => message.text === 'Once only.')).toHaveLength(1);
-      expect(history.messages[0]?.ts).toBe(posted.ts);
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({ faultRetryAfterSeconds: 1 }));
+    h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', rateLimit: true });
+    const { upstream } = instantWaits(h, () => h.sandbox.server.clearFaults());
+    const posted = await h.run(
+      postMessageTool,
+      { channel: 'support-escalations', text: 'Once only.' },
+      { upstream },
+    );
+    expect(h.sandbox.requestsFor('chat.postMessage').map((request) => request.status)).toEqual([429, 200]);
+    const history = await h.run(channelHistoryTool, { channel: 'support-escalations', limit: 5 });
+    expect(history.messages.filter((message) => message.text === 'Once only.')).toHaveLength(1);
+    expect(history.messages[0]?.ts).toBe(posted.ts);
   });
 
   it('assumes a minute when a 429 carries no readable Retry-After', async () => {
-    const h = await harness({ faultRetryAfterSeconds: Number.NaN });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
-      const error = await toolError(h.run(listChannelsTool, {}));
-      expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 60_000 });
-      expect(h.sandbox.requestsFor('conversations.list')).toHaveLength(1);
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({ faultRetryAfterSeconds: Number.NaN }));
+    h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', rateLimit: true });
+    const error = await toolError(h.run(listChannelsTool, {}));
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 60_000 });
+    expect(h.sandbox.requestsFor('conversations.list')).toHaveLength(1);
   });
 });
 
 describe('search and posting guards', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness({}, { userToken: undefined, allowedChannels: ['support-escalations', 'general'] });
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = sharedFixture(beforeAll, afterAll, () =>
+    harness({}, { userToken: undefined, allowedChannels: ['support-escalations', 'general'] }),
+  );
 
   it('refuses search without a user token with an actionable forbidden, before calling Slack', async () => {
-    h.sandbox.server.clearLog();
-    const error = await toolError(h.run(searchMessagesTool, { query: 'Helix' }));
+    h().sandbox.server.clearLog();
+    const error = await toolError(h().run(searchMessagesTool, { query: 'Helix' }));
     expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('userToken');
     expect(error.message).toContain('xoxp-');
     expect(error.message).toContain('slack__channel_history');
-    expect(h.sandbox.server.requests).toHaveLength(0);
+    expect(h().sandbox.server.requests).toHaveLength(0);
   });
 
   it('maps Slack refusing a bot token for search (not_allowed_token_type) to the same guidance', async () => {
-    const misconfigured = await connect(h.sandbox, { userToken: h.sandbox.botToken });
-    h.sandbox.server.clearLog();
+    const misconfigured = await connect(h().sandbox, { userToken: h().sandbox.botToken });
+    h().sandbox.server.clearLog();
     const input = searchMessagesTool.input.parse({ query: 'Helix' });
     const error = await toolError(searchMessagesTool.handler(input, misconfigured.context()));
     expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('userToken');
     expect(error.message).toContain('slack__channel_history');
-    expect(error.message).not.toContain(h.sandbox.botToken);
-    expect(h.sandbox.requestsFor('search.messages')).toHaveLength(1);
+    expect(error.message).not.toContain(h().sandbox.botToken);
+    expect(h().sandbox.requestsFor('search.messages')).toHaveLength(1);
   });
 
   it('refuses a post outside the allowlist as forbidden and sends nothing at all', async () => {
-    h.sandbox.server.clearLog();
+    h().sandbox.server.clearLog();
     for (const channel of [`ext-helix-robotics`, dataset.slack.channels[1]?.id ?? 'C0X', '#random']) {
-      const error = await toolError(h.run(postMessageTool, { channel, text: 'Hello' }));
+      const error = await toolError(h().run(postMessageTool, { channel, text: 'Hello' }));
       expect(error).toMatchObject({ code: 'forbidden', retryable: false });
       expect(error.message).toContain('support-escalations, general');
     }
-    expect(h.sandbox.server.requests).toHaveLength(0);
+    expect(h().sandbox.server.requests).toHaveLength(0);
   });
 
   it('reports an allowed channel the app is not in as forbidden, telling to invite it', async () => {
-    const error = await toolError(h.run(postMessageTool, { channel: 'general', text: 'Hello' }));
+    const error = await toolError(h().run(postMessageTool, { channel: 'general', text: 'Hello' }));
     expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('invite');
   });
 
   it('refuses posts when no channel is allowed', async () => {
-    const none = await connect(h.sandbox, { allowedChannels: [] });
+    const none = await connect(h().sandbox, { allowedChannels: [] });
     const input = postMessageTool.input.parse({ channel: 'support-escalations', text: 'x' });
     const error = await toolError(postMessageTool.handler(input, none.context()));
     expect(error.code).toBe('forbidden');
@@ -188,50 +163,36 @@ describe('search and posting guards', () => {
 });
 
 describe('not found', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = sharedFixture(beforeAll, afterAll, () => harness());
 
-  it('names an unknown channel name and the tool to find channels', async () => {
-    const error = await toolError(h.run(channelHistoryTool, { channel: '#no-such-channel' }));
+  /** Checks that a call answers not_found naming what it did not find and the tool that finds it. */
+  async function notFound(call: Promise<unknown>, named: string, tool: string) {
+    const error = await toolError(call);
     expect(error.code).toBe('not_found');
-    expect(error.message).toContain('#no-such-channel');
-    expect(error.message).toContain('slack__list_channels');
-  });
+    expect(error.message).toContain(named);
+    expect(error.message).toContain(tool);
+  }
 
-  it('names an unknown channel id and the tool to find channels', async () => {
-    const error = await toolError(h.run(channelHistoryTool, { channel: 'C0NOPE12345' }));
-    expect(error.code).toBe('not_found');
-    expect(error.message).toContain('C0NOPE12345');
-    expect(error.message).toContain('slack__list_channels');
-  });
+  it.each(['#no-such-channel', 'C0NOPE12345'])(
+    'names an unknown channel (%s) and the tool to find channels',
+    (channel) => notFound(h().run(channelHistoryTool, { channel }), channel, 'slack__list_channels'),
+  );
 
-  it('names an unknown thread and where thread timestamps come from', async () => {
-    const error = await toolError(
-      h.run(threadRepliesTool, { channel: 'support-escalations', ts: '1000000000.000001' }),
-    );
-    expect(error.code).toBe('not_found');
-    expect(error.message).toContain('1000000000.000001');
-    expect(error.message).toContain('slack__channel_history');
-  });
+  it('names an unknown thread and where thread timestamps come from', () =>
+    notFound(
+      h().run(threadRepliesTool, { channel: 'support-escalations', ts: '1000000000.000001' }),
+      '1000000000.000001',
+      'slack__channel_history',
+    ));
 
   it('names an unknown user email or id and the tools to use instead', async () => {
-    const byEmail = await toolError(h.run(findUserTool, { email: 'nobody@nowhere.example' }));
-    expect(byEmail.code).toBe('not_found');
-    expect(byEmail.message).toContain('nobody@nowhere.example');
-    expect(byEmail.message).toContain('slack__search_messages');
-    const byId = await toolError(h.run(findUserTool, { userId: 'U0NOPE12345' }));
-    expect(byId.code).toBe('not_found');
-    expect(byId.message).toContain('U0NOPE12345');
-    expect(byId.message).toContain('slack__find_user');
+    const email = 'nobody@nowhere.example';
+    await notFound(h().run(findUserTool, { email }), email, 'slack__search_messages');
+    await notFound(h().run(findUserTool, { userId: 'U0NOPE12345' }), 'U0NOPE12345', 'slack__find_user');
   });
 
   it('reports reading a channel the app is not in as forbidden, with where to find others', async () => {
-    const error = await toolError(h.run(channelHistoryTool, { channel: 'general' }));
+    const error = await toolError(h().run(channelHistoryTool, { channel: 'general' }));
     expect(error).toMatchObject({ code: 'forbidden', retryable: false });
     expect(error.message).toContain('invite');
     expect(error.message).toContain('slack__list_channels');
@@ -333,83 +294,55 @@ describe("Slack's error codes (HTTP 200, ok:false) through the real client", () 
 
 describe('faults and deadlines', () => {
   it('maps a hung Slack to timeout after requestTimeoutMs', async () => {
-    const h = await harness({}, { requestTimeoutMs: 200 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', hang: true });
-      const error = await toolError(h.run(listChannelsTool, {}));
-      expect(error).toMatchObject({ code: 'timeout', retryable: true });
-      expect(error.message).toContain('200 ms');
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({}, { requestTimeoutMs: 200 }));
+    h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', hang: true });
+    const error = await toolError(h.run(listChannelsTool, {}));
+    expect(error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(error.message).toContain('200 ms');
   });
 
   it("settles with timeout when the call's deadline passes mid-request", async () => {
-    const h = await harness({}, { requestTimeoutMs: 20_000 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', hang: true });
-      const error = await toolError(h.run(listChannelsTool, {}, { signal: AbortSignal.timeout(150) }));
-      expect(error.code).toBe('timeout');
-      expect(error.message).toContain('deadline');
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({}, { requestTimeoutMs: 20_000 }));
+    h.sandbox.server.inject({ pathPrefix: '/api/conversations.list', hang: true });
+    const error = await toolError(h.run(listChannelsTool, {}, { signal: AbortSignal.timeout(150) }));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toContain('deadline');
   });
 
   it('maps HTTP 5xx to a retryable upstream_unavailable naming the status, in one request', async () => {
-    const h = await harness();
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/', errorRate: 1 });
-      const error = await toolError(h.run(listChannelsTool, {}));
-      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
-      expect(error.message).toContain('HTTP 503');
-      expect(error.message).not.toContain('<html>');
-      expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([503]);
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness());
+    h.sandbox.server.inject({ pathPrefix: '/api/', errorRate: 1 });
+    const error = await toolError(h.run(listChannelsTool, {}));
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(error.message).toContain('HTTP 503');
+    expect(error.message).not.toContain('<html>');
+    expect(h.sandbox.requestsFor('conversations.list').map((request) => request.status)).toEqual([503]);
   });
 
   it('never retries a failed post, and says its outcome is unknown', async () => {
-    const h = await harness();
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', errorRate: 1 });
-      const error = await toolError(
-        h.run(postMessageTool, { channel: 'support-escalations', text: 'Hello' }),
-      );
-      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
-      expect(error.message).toContain('may or may not have been posted');
-      expect(error.message).toContain('slack__channel_history');
-      expect(h.sandbox.requestsFor('chat.postMessage')).toHaveLength(1);
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness());
+    h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', errorRate: 1 });
+    const error = await toolError(h.run(postMessageTool, { channel: 'support-escalations', text: 'Hello' }));
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+    expect(error.message).toContain('may or may not have been posted');
+    expect(error.message).toContain('slack__channel_history');
+    expect(h.sandbox.requestsFor('chat.postMessage')).toHaveLength(1);
   });
 
   it('says a timed-out post may have been delivered, and not to repeat it blindly', async () => {
-    const h = await harness({}, { requestTimeoutMs: 200 });
-    try {
-      h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', hang: true });
-      const error = await toolError(
-        h.run(postMessageTool, { channel: 'support-escalations', text: 'Hello' }),
-      );
-      expect(error).toMatchObject({ code: 'timeout', retryable: false });
-      expect(error.message).toContain('slack__channel_history');
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({}, { requestTimeoutMs: 200 }));
+    h.sandbox.server.inject({ pathPrefix: '/api/chat.postMessage', hang: true });
+    const error = await toolError(h.run(postMessageTool, { channel: 'support-escalations', text: 'Hello' }));
+    expect(error).toMatchObject({ code: 'timeout', retryable: false });
+    expect(error.message).toContain('slack__channel_history');
   });
 
   it('maps refused credentials to a non-retryable upstream_unavailable naming no token', async () => {
-    const h = await harness({}, { botToken: 'xoxb-revoked' });
-    try {
-      const error = await toolError(h.run(listChannelsTool, {}));
-      expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
-      expect(error.message).toContain('invalid_auth');
-      expect(error.message).not.toContain('xoxb-revoked');
-    } finally {
-      await h.close();
-    }
+    const h = track(await harness({}, { botToken: 'xoxb-revoked' }));
+    const error = await toolError(h.run(listChannelsTool, {}));
+    expect(error).toMatchObject({ code: 'upstream_unavailable', retryable: false });
+    expect(error.message).toContain('invalid_auth');
+    expect(error.message).not.toContain('xoxb-revoked');
   });
 
   it('maps an unreachable Slack to upstream_unavailable', async () => {
@@ -449,21 +382,17 @@ describe('configuration and readiness', () => {
   });
 
   it('checks readiness with auth.test, and fails it on a bad token', async () => {
-    const sandbox = await startSlackSandbox();
-    try {
-      const good = await connect(sandbox);
-      await expect(
-        slackConnector.check?.(good.client, { signal: AbortSignal.timeout(5000) }),
-      ).resolves.toBeUndefined();
-      const bad = await connect(sandbox, { botToken: 'xoxb-nope' });
-      await expect(
-        slackConnector.check?.(bad.client, { signal: AbortSignal.timeout(5000) }),
-      ).rejects.toMatchObject({
-        code: 'upstream_unavailable',
-      });
-      expect(sandbox.requestsFor('auth.test')).toHaveLength(2);
-    } finally {
-      await sandbox.close();
-    }
+    const sandbox = track(await startSlackSandbox());
+    const good = await connect(sandbox);
+    await expect(
+      slackConnector.check?.(good.client, { signal: AbortSignal.timeout(5000) }),
+    ).resolves.toBeUndefined();
+    const bad = await connect(sandbox, { botToken: 'xoxb-nope' });
+    await expect(
+      slackConnector.check?.(bad.client, { signal: AbortSignal.timeout(5000) }),
+    ).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+    });
+    expect(sandbox.requestsFor('auth.test')).toHaveLength(2);
   });
 });

@@ -1,11 +1,19 @@
 import type { AnyZodObject, ToolContext, ToolSpec, Upstream, UpstreamHooks } from '@switchboard/kit';
-import { callTool, silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
-import { type SlackSandbox, type SlackSandboxOptions, startSlackSandbox } from '@switchboard/sandbox';
+import { callTool, testConnect, testContext, testInstance } from '@switchboard/kit/testing';
+import {
+  resolveAsOf,
+  type SlackSandbox,
+  type SlackSandboxOptions,
+  startSlackSandbox,
+} from '@switchboard/sandbox';
 import type { z } from 'zod';
-import { type SlackClient, SlackConfig, slackConnector } from '../src/index.js';
+import { type SlackClient, type SlackConfig, slackConnector } from '../src/index.js';
 import { sandboxConfig } from '../src/testing.js';
 
 export const instance = testInstance('slack');
+
+/** The day the tests compute their expectations at, and every sandbox they start dates its data from. */
+export const asOf = resolveAsOf();
 
 /** How one call runs: its signal, and hooks or a whole upstream (for injected clocks). */
 export interface CallSetup {
@@ -35,8 +43,11 @@ export async function connect(
   sandbox: SlackSandbox,
   overrides: Partial<z.input<typeof SlackConfig>> = {},
 ): Promise<Connected> {
-  const config = SlackConfig.parse({ ...sandboxConfig(sandbox), ...overrides });
-  const client = await slackConnector.connect(config, { logger: silentLogger(), instance });
+  const { client, config } = await testConnect(
+    slackConnector,
+    { ...sandboxConfig(sandbox), ...overrides },
+    instance,
+  );
   return {
     client,
     config,
@@ -55,7 +66,7 @@ export async function harness(
   options: SlackSandboxOptions = {},
   overrides: Partial<z.input<typeof SlackConfig>> = {},
 ): Promise<Harness> {
-  const sandbox = await startSlackSandbox({ rateLimits: false, ...options });
+  const sandbox = await startSlackSandbox({ asOf, rateLimits: false, ...options });
   const connected = await connect(sandbox, overrides);
   return {
     ...connected,

@@ -1,4 +1,4 @@
-import { secret } from '@switchboard/kit';
+import { intSetting, secret } from '@switchboard/kit';
 import { z } from 'zod';
 
 /** Configuration of one Zendesk connector instance. */
@@ -28,23 +28,13 @@ export const ZendeskConfig = z
       'Zendesk API token (Admin Center > Apps and integrations > Zendesk API), sent as Basic auth ' +
         '"{email}/token:{apiToken}". Must come from the environment.',
     ),
-    timeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(60_000)
-      .default(10_000)
-      .describe('Timeout of each HTTP request to Zendesk, in milliseconds (default 10000).'),
-    maxRetryWaitMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(10_000)
-      .default(2000)
-      .describe(
-        'A 429 whose Retry-After is at most this many milliseconds is retried once after waiting; a longer ' +
-          'wait answers rate_limited with retryAfterMs at once. 0 never retries (default 2000).',
-      ),
+    timeoutMs: intSetting(100, 60_000, 10_000).describe(
+      'Timeout of each HTTP request to Zendesk, in milliseconds (default 10000).',
+    ),
+    maxRetryWaitMs: intSetting(0, 10_000, 2000).describe(
+      'A 429 whose Retry-After is at most this many milliseconds is retried once after waiting; a longer ' +
+        'wait answers rate_limited with retryAfterMs at once. 0 never retries (default 2000).',
+    ),
   })
   .refine((config) => (config.subdomain === undefined) !== (config.baseUrl === undefined), {
     message: 'Give exactly one of subdomain (e.g. "acme") or baseUrl.',

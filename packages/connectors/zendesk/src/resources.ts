@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { zendesk } from './connector.js';
-import { loadTicket } from './operations.js';
-import { encodeCommentsCursor } from './paging.js';
-
-const RESOURCE_COMMENTS = 20;
+import { getTicketTool } from './tools.js';
 
 export const ticketResource = zendesk.resource({
   name: 'ticket',
@@ -20,17 +17,8 @@ export const ticketResource = zendesk.resource({
   }),
   scopes: ['support:read'],
   async read(params, ctx) {
-    const id = Number(params.id);
-    const { detail, afterCursor } = await loadTicket(
-      { client: ctx.client, instance: ctx.instance, upstream: ctx.upstream },
-      id,
-      { limit: RESOURCE_COMMENTS },
-    );
-    return {
-      json: {
-        ...detail,
-        nextCommentsCursor: afterCursor === undefined ? undefined : encodeCommentsCursor(id, afterCursor),
-      },
-    };
+    // The tool's own handler, with its defaults: the resource cannot drift from get_ticket.
+    const input = getTicketTool.input.parse({ id: Number(params.id) });
+    return { json: await getTicketTool.handler(input, ctx) };
   },
 });

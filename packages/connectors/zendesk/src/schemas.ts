@@ -1,4 +1,4 @@
-import { Ticket, TicketPriority, TicketStatus } from '@switchboard/kit';
+import { model, Ticket, TicketPriority, TicketStatus } from '@switchboard/kit';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -112,48 +112,42 @@ export const TicketSummary = Ticket.extend({
 }).describe('A Zendesk ticket.');
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
-export const Person = z
-  .object({
-    id: z.number().int().describe('Zendesk user id.'),
-    name: z.string().optional().describe('Display name.'),
-    email: z.string().optional().describe('Primary email.'),
-    role: z.string().optional().describe('end-user, agent or admin.'),
-  })
-  .describe('A Zendesk user.');
+export const Person = model('A Zendesk user.', {
+  id: z.number().int().describe('Zendesk user id.'),
+  name: z.string().optional().describe('Display name.'),
+  email: z.string().optional().describe('Primary email.'),
+  role: z.string().optional().describe('end-user, agent or admin.'),
+});
 export type Person = z.infer<typeof Person>;
 
-export const Comment = z
-  .object({
-    id: z.number().int().describe('Zendesk comment id.'),
-    author: Person.optional().describe('Who wrote it, when known.'),
-    body: z.string().describe('Plain-text body.'),
-    public: z.boolean().describe('True for a reply the requester sees; false for an internal note.'),
-    createdAt: z.string().describe('ISO 8601 date-time.'),
-  })
-  .describe('A comment on a ticket: a public reply or an internal note.');
+export const Comment = model('A comment on a ticket: a public reply or an internal note.', {
+  id: z.number().int().describe('Zendesk comment id.'),
+  author: Person.optional().describe('Who wrote it, when known.'),
+  body: z.string().describe('Plain-text body.'),
+  public: z.boolean().describe('True for a reply the requester sees; false for an internal note.'),
+  createdAt: z.string().describe('ISO 8601 date-time.'),
+});
 export type Comment = z.infer<typeof Comment>;
 
-export const TicketDetail = z
-  .object({
-    ticket: TicketSummary,
-    description: z.string().describe('The first comment of the ticket (its description).'),
-    requester: Person.optional().describe('The person who asked.'),
-    organization: z
-      .object({
-        id: z.number().int().describe('Zendesk organization id.'),
-        name: z.string().describe('Organization name.'),
-        domains: z.array(z.string()).describe('Email domains mapped to the organization.'),
-        externalId: z.string().optional().describe('Id of the customer in another system (e.g. the CRM).'),
-      })
-      .optional()
-      .describe('The organization the ticket belongs to.'),
-    comments: z.array(Comment).describe('Comments, oldest first (a page of them; see nextCommentsCursor).'),
-    nextCommentsCursor: z
-      .string()
-      .optional()
-      .describe('Pass as commentsCursor to get the next comments; absent when there are no more.'),
-  })
-  .describe('A Zendesk ticket with its conversation.');
+export const TicketDetail = model('A Zendesk ticket with its conversation.', {
+  ticket: TicketSummary,
+  description: z.string().describe('The first comment of the ticket (its description).'),
+  requester: Person.optional().describe('The person who asked.'),
+  organization: z
+    .object({
+      id: z.number().int().describe('Zendesk organization id.'),
+      name: z.string().describe('Organization name.'),
+      domains: z.array(z.string()).describe('Email domains mapped to the organization.'),
+      externalId: z.string().optional().describe('Id of the customer in another system (e.g. the CRM).'),
+    })
+    .optional()
+    .describe('The organization the ticket belongs to.'),
+  comments: z.array(Comment).describe('Comments, oldest first (a page of them; see nextCommentsCursor).'),
+  nextCommentsCursor: z
+    .string()
+    .optional()
+    .describe('Pass as commentsCursor to get the next comments; absent when there are no more.'),
+});
 export type TicketDetail = z.infer<typeof TicketDetail>;
 
 export const UserMatch = Person.extend({

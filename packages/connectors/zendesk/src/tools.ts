@@ -1,11 +1,17 @@
-import type { ToolContext, UpstreamRule } from '@switchboard/kit';
-import { cursorInput, limitInput, nextCursorOutput, TicketPriority, ToolError } from '@switchboard/kit';
+import type { InstanceInfo, UpstreamRule } from '@switchboard/kit';
+import {
+  ANNOTATIONS,
+  categoryScopes,
+  emailInput,
+  pagedInput,
+  pagedOutput,
+  TicketPriority,
+  ToolError,
+  textInput,
+} from '@switchboard/kit';
 import { z } from 'zod';
-import type { ZendeskClient } from './client.js';
 import { zendeskFetch } from './client.js';
-import type { ZendeskConfig } from './config.js';
 import { zendesk } from './connector.js';
-import type { Scope } from './operations.js';
 import {
   loadTicket,
   person,
@@ -29,14 +35,9 @@ import {
   ZUserList,
 } from './schemas.js';
 
-const READ = ['support:read'] as const;
-const WRITE = ['support:write'] as const;
-const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: true } as const;
+const SCOPES = categoryScopes('support');
 /** Hard cap on every page (Zendesk's own maximum). */
 export const MAX_PAGE = 100;
-
-type Ctx = ToolContext<ZendeskClient, ZendeskConfig>;
-const scopeOf = (ctx: Ctx): Scope => ({ client: ctx.client, instance: ctx.instance, upstream: ctx.upstream });
 
 const ticketId = (description: string) =>
   z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe(description);
@@ -53,18 +54,9 @@ export const searchTicketsTool = zendesk.tool({
     'paged with cursor. Zendesk only pages through the first 1,000 matches of a search: when more match, ' +
     'truncated is true and note says how to narrow it. Use {tool:get_ticket} for the conversation of one ' +
     'ticket and {tool:find_user} to look a person up; to open a ticket use {tool:create_ticket}.',
-  input: z.object({
-    requesterEmail: z
-      .email()
-      .max(254)
-      .toLowerCase()
-      .optional()
-      .describe('Only tickets requested by this exact email address.'),
-    organization: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
+  input: pagedInput(20, MAX_PAGE, {
+    requesterEmail: emailInput.optional().describe('Only tickets requested by this exact email address.'),
+    organization: textInput(1, 200)
       .optional()
       .describe('Only tickets of this organization: its exact Zendesk name or its numeric id.'),
     status: z
@@ -76,24 +68,12 @@ export const searchTicketsTool = zendesk.tool({
     priority: TicketPriority.optional().describe(
       'Only tickets of this priority (low, normal, high, urgent).',
     ),
-    tag: z
-      .string()
-      .trim()
-      .min(1)
-      .max(80)
-      .optional()
-      .describe('Only tickets carrying this tag, e.g. "billing".'),
-    text: z
-      .string()
-      .trim()
-      .min(2)
-      .max(200)
+    tag: textInput(1, 80).optional().describe('Only tickets carrying this tag, e.g. "billing".'),
+    text: textInput(2, 200)
       .optional()
       .describe('Words that must all appear in the subject or description, e.g. "servo drive".'),
-    limit: limitInput(20, MAX_PAGE),
-    cursor: cursorInput,
   }),
-  output: z.object({
+  output: pagedOutput({
     tickets: z.array(TicketSummary).describe('Matching tickets, most recently updated first.'),
     total: z.number().int().describe('How many tickets match in all, as Zendesk counts them.'),
     truncated: z
@@ -102,10 +82,9 @@ export const searchTicketsTool = zendesk.tool({
         `True when more than ${SEARCH_WINDOW} tickets match: only the first ${SEARCH_WINDOW} can be paged.`,
       ),
     note: z.string().optional().describe('Present when truncated: how to narrow the search.'),
-    nextCursor: nextCursorOutput,
   }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 60,
     scope: 'shared',
@@ -122,7 +101,7 @@ export const searchTicketsTool = zendesk.tool({
       text: input.text,
     };
     const offset = searchCursor.decode(input.cursor, criteria) ?? 0;
-    const page = await searchTickets(scopeOf(ctx), criteria, offset, input.limit);
+    const page = await searchTickets(ctx, criteria, offset, input.limit);
     return {
       tickets: page.tickets,
       total: page.total,
@@ -159,13 +138,13 @@ export const getTicketTool = zendesk.tool({
       .describe('The nextCommentsCursor of the previous call for this ticket; omit for the first comments.'),
   }),
   output: TicketDetail,
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: { ttlSeconds: 60, scope: 'shared', tags: (input) => [ticketTag(input.id)], negativeTtlSeconds: 30 },
   timeoutMs: 15_000,
   async handler(input, ctx) {
     const after = decodeCommentsCursor(input.commentsCursor, input.id);
-    const { detail, afterCursor } = await loadTicket(scopeOf(ctx), input.id, {
+    const { detail, afterCursor } = await loadTicket(ctx, input.id, {
       limit: input.commentLimit,
       after,
     });
@@ -185,11 +164,11 @@ export const findUserTool = zendesk.tool({
     'Look a person up in Zendesk by exact email: their user id, role (end-user, agent, admin) and ' +
     'organization. Use {tool:search_tickets} with requesterEmail for their tickets.',
   input: z.object({
-    email: z.email().max(254).toLowerCase().describe('Exact email address of the person.'),
+    email: emailInput.describe('Exact email address of the person.'),
   }),
   output: z.object({ user: UserMatch.describe('The Zendesk user with this email.') }),
-  scopes: READ,
-  annotations: READ_ONLY,
+  scopes: SCOPES.read,
+  annotations: ANNOTATIONS.read,
   cache: {
     ttlSeconds: 300,
     scope: 'shared',
@@ -251,7 +230,7 @@ function auditComment(events: ReadonlyArray<Record<string, unknown>>) {
 }
 
 /** How Zendesk refuses a ticket write: 422, with `ClosedPreventsUpdate` among the details for a closed ticket. */
-function refusedWrite(ctx: Ctx, what: string): UpstreamRule[] {
+function refusedWrite(instance: InstanceInfo, what: string): UpstreamRule[] {
   return [
     {
       status: 422,
@@ -259,7 +238,7 @@ function refusedWrite(ctx: Ctx, what: string): UpstreamRule[] {
       means: 'conflict',
       message:
         `${what} is closed, and Zendesk does not change closed tickets. Open a follow-up with ` +
-        `${ctx.instance.toolName('create_ticket')} instead.`,
+        `${instance.toolName('create_ticket')} instead.`,
     },
     {
       status: 422,
@@ -278,19 +257,10 @@ export const createTicketTool = zendesk.tool({
     'Not idempotent: calling twice opens two tickets, so check with {tool:search_tickets} first. To add to an ' +
     'existing ticket use {tool:add_comment}.',
   input: z.object({
-    subject: z.string().trim().min(1).max(150).describe('Ticket subject, one line.'),
-    body: z
-      .string()
-      .trim()
-      .min(1)
-      .max(10_000)
-      .describe('The request, as the first public comment (plain text).'),
-    requesterEmail: z.email().max(254).toLowerCase().describe('Email of the person the ticket is for.'),
-    requesterName: z
-      .string()
-      .trim()
-      .min(1)
-      .max(120)
+    subject: textInput(1, 150).describe('Ticket subject, one line.'),
+    body: textInput(1, 10_000).describe('The request, as the first public comment (plain text).'),
+    requesterEmail: emailInput.describe('Email of the person the ticket is for.'),
+    requesterName: textInput(1, 120)
       .optional()
       .describe('Their name, used only if Zendesk does not know the email yet.'),
     priority: TicketPriority.optional().describe('low, normal, high or urgent; omit to leave it unset.'),
@@ -311,8 +281,8 @@ export const createTicketTool = zendesk.tool({
       .describe('Up to 10 tags, e.g. ["billing"].'),
   }),
   output: z.object({ ticket: TicketSummary.describe('The ticket created.') }),
-  scopes: WRITE,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.create,
   invalidates: (input, output) => [
     'zendesk:tickets',
     ticketTag(output.ticket.id),
@@ -338,7 +308,7 @@ export const createTicketTool = zendesk.tool({
         },
       },
       schema: ZTicketWrite,
-      rules: refusedWrite(ctx, 'The new ticket'),
+      rules: refusedWrite(ctx.instance, 'The new ticket'),
     });
     // The answer names the requester by id only; we know their email, since we sent it.
     const requesterId = created.ticket.requester_id;
@@ -362,7 +332,7 @@ export const addCommentTool = zendesk.tool({
     '{tool:create_ticket}.',
   input: z.object({
     ticketId: ticketId('Zendesk ticket id (from {tool:search_tickets}).'),
-    body: z.string().trim().min(1).max(10_000).describe('The comment text (plain text).'),
+    body: textInput(1, 10_000).describe('The comment text (plain text).'),
     visibility: z
       .enum(['public', 'internal'])
       .describe('public: a reply the requester sees and is emailed; internal: a note only agents see.'),
@@ -375,8 +345,8 @@ export const addCommentTool = zendesk.tool({
     ticket: TicketSummary.describe('The ticket after the update.'),
     comment: Comment.optional().describe('The comment added, as Zendesk recorded it.'),
   }),
-  scopes: WRITE,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  scopes: SCOPES.write,
+  annotations: ANNOTATIONS.create,
   invalidates: (input) => ['zendesk:tickets', ticketTag(input.ticketId)],
   timeoutMs: 15_000,
   async handler(input, ctx) {
@@ -392,7 +362,7 @@ export const addCommentTool = zendesk.tool({
       },
       schema: ZTicketWrite,
       notFound: ticketNotFound(ctx, input.ticketId),
-      rules: refusedWrite(ctx, `Ticket ${input.ticketId}`),
+      rules: refusedWrite(ctx.instance, `Ticket ${input.ticketId}`),
     });
     const recorded = auditComment(updated.audit.events);
     return {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connectorContract, contractProblems } from '@switchboard/kit/testing';
+import { connectorContract, connectorRulesSuite, readmeRows } from '@switchboard/kit/testing';
 import { describe, expect, it } from 'vitest';
 import {
   addCommentTool,
@@ -14,6 +14,7 @@ import {
 
 const READS = ['search_tickets', 'get_ticket', 'find_user'];
 const WRITES = ['create_ticket', 'add_comment'];
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 const ticketFixture = {
   source: { system: 'zendesk', instance: 'zendesk', id: '42' },
@@ -29,37 +30,16 @@ describe('tool contract', () => {
     expect(connectorContract(zendeskConnector)).toMatchSnapshot();
   });
 
-  it('keeps the contract rules every connector keeps', () => {
-    expect(contractProblems(zendeskConnector)).toEqual([]);
-  });
-
-  it('declares reads read-only and cached under support:read, writes truthful under support:write', () => {
+  it('lists the reads first, and declares both writes neither idempotent nor destructive', () => {
     expect(zendeskConnector.tools.map((tool) => tool.name)).toEqual([...READS, ...WRITES]);
-    for (const tool of zendeskConnector.tools) {
-      expect(`zendesk__${tool.name}`.length).toBeLessThanOrEqual(45);
-      if (READS.includes(tool.name)) {
-        expect(tool.scopes).toEqual(['support:read']);
-        expect(tool.annotations).toEqual({ readOnlyHint: true, idempotentHint: true, openWorldHint: true });
-        expect(tool.cache?.scope).toBe('shared');
-        expect(tool.invalidates).toBeUndefined();
-      } else {
-        expect(tool.scopes).toEqual(['support:write']);
-        expect(tool.annotations).toEqual({
-          readOnlyHint: false,
-          destructiveHint: false,
-          idempotentHint: false,
-          openWorldHint: true,
-        });
-        expect(tool.cache).toBeUndefined();
-        expect(tool.invalidates).toBeTypeOf('function');
-      }
-      const limit = tool.input.shape.limit;
-      if (limit !== undefined) {
-        expect(limit.safeParse(MAX_PAGE).success).toBe(true);
-        expect(limit.safeParse(MAX_PAGE + 1).success).toBe(false);
-      }
+    for (const tool of zendeskConnector.tools.filter((each) => WRITES.includes(each.name))) {
+      expect(tool.annotations).toEqual({
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
+      });
     }
-    for (const resource of zendeskConnector.resources) expect(resource.scopes).toEqual(['support:read']);
   });
 
   it('invalidates the tags the reads are cached under', () => {
@@ -80,33 +60,16 @@ describe('tool contract', () => {
   });
 });
 
-describe('README', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  /** First-column names of the README's tables (tools and configuration fields). */
-  const rows = new Map(
-    [...readme.matchAll(/^\| `([a-zA-Z_]+)` +\|(.*)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']),
-  );
+connectorRulesSuite({ describe, it }, zendeskConnector, {
+  readme: README,
+  maxPage: MAX_PAGE,
+  conventions: { writes: WRITES, readScopes: ['support:read'], writeScopes: ['support:write'] },
+  readmeStates: [`${SEARCH_WINDOW.toLocaleString('en-US')} results`],
+});
 
-  it('documents every tool, resource and configuration field, and nothing that does not exist', () => {
-    const tools = zendeskConnector.tools.map((tool) => tool.name);
-    const fields = Object.keys(ZendeskConfig.shape);
-    for (const name of [...tools, ...fields]) expect(rows.has(name), name).toBe(true);
-    expect([...rows.keys()].filter((name) => !tools.includes(name) && !fields.includes(name))).toEqual([]);
-    for (const resource of zendeskConnector.resources) {
-      expect(readme).toContain(`<namespace>://${resource.uriTemplate}`);
-    }
-  });
-
-  it('states the page cap, the search window, the scopes, each cache TTL and the config defaults', () => {
-    expect(readme).toContain(`at most ${MAX_PAGE}`);
-    expect(readme).toContain(`${SEARCH_WINDOW.toLocaleString('en-US')} results`);
-    expect(readme).toContain('`support:read`');
-    expect(readme).toContain('`support:write`');
-    for (const tool of zendeskConnector.tools) {
-      const row = rows.get(tool.name) ?? '';
-      if (tool.cache) expect(row, tool.name).toContain(`${tool.cache.ttlSeconds} s`);
-      else expect(row, tool.name).toContain('not cached');
-    }
+describe('README defaults', () => {
+  it('states the defaults of the timeouts', () => {
+    const rows = readmeRows(README);
     const defaults = ZendeskConfig.parse({ subdomain: 'x', email: 'a@b.co', apiToken: 't' });
     expect(rows.get('timeoutMs')).toContain(String(defaults.timeoutMs));
     expect(rows.get('maxRetryWaitMs')).toContain(String(defaults.maxRetryWaitMs));

@@ -1,10 +1,10 @@
 import type { ToolContext, UpstreamHooks } from '@switchboard/kit';
-import { silentLogger, testContext, testInstance } from '@switchboard/kit/testing';
+import { testConnect, testContext, testInstance } from '@switchboard/kit/testing';
 import type { ZendeskSandbox, ZendeskSandboxOptions } from '@switchboard/sandbox';
 import { startZendeskSandbox } from '@switchboard/sandbox';
 import type { z } from 'zod';
 import type { ZendeskClient } from '../src/index.js';
-import { ZendeskConfig, zendesk, zendeskConnector } from '../src/index.js';
+import { type ZendeskConfig, zendesk, zendeskConnector } from '../src/index.js';
 import { sandboxConfig } from '../src/testing.js';
 
 export type Ctx = ToolContext<ZendeskClient, ZendeskConfig>;
@@ -22,13 +22,11 @@ export interface Harness {
 }
 
 /** A client and config of this connector pointed at a sandbox, with config overrides. */
-export async function connectTo(
+export function connectTo(
   sandbox: ZendeskSandbox,
   overrides: Partial<z.input<typeof ZendeskConfig>> = {},
 ): Promise<{ config: ZendeskConfig; client: ZendeskClient }> {
-  const config = ZendeskConfig.parse({ ...sandboxConfig(sandbox), ...overrides });
-  const client = await zendeskConnector.connect(config, { logger: silentLogger(), instance });
-  return { config, client };
+  return testConnect(zendeskConnector, { ...sandboxConfig(sandbox), ...overrides }, instance);
 }
 
 /** A sandbox and a connector instance pointed at it, as the demo profile mounts it. */

@@ -1,9 +1,17 @@
 import { isSecretSchema, type Upstream, upstreamProfileOf } from '@switchboard/kit';
-import { callTool, countingHooks, silentLogger, testContext, testUpstream } from '@switchboard/kit/testing';
+import {
+  allPages,
+  callTool,
+  countingHooks,
+  sharedFixture,
+  silentLogger,
+  testContext,
+  testUpstream,
+} from '@switchboard/kit/testing';
 import { BULK_ORGANIZATION } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchTicketsTool, ZendeskConfig, zendesk, zendeskConnector } from '../src/index.js';
-import { type Harness, instance, startHarness } from './helpers.js';
+import { instance, startHarness } from './helpers.js';
 
 /**
  * Zendesk's 1,000-result search window, through the sandbox, and the configuration. Rate limits and
@@ -11,47 +19,37 @@ import { type Harness, instance, startHarness } from './helpers.js';
  */
 
 describe('the 1,000-result search window', () => {
-  let h: Harness;
+  const h = sharedFixture(beforeAll, afterAll, () => startHarness({ extraTickets: 1200 }));
 
-  beforeAll(async () => {
-    h = await startHarness({ extraTickets: 1200 });
-  });
-  afterAll(async () => h.close());
-
-  async function pageThrough(limit: number) {
-    const seen: number[] = [];
-    const pages: Array<{ truncated: boolean; note?: string; total: number }> = [];
-    let cursor: string | undefined;
-    do {
-      const out = await callTool(searchTicketsTool, { tag: BULK_ORGANIZATION.tag, limit, cursor }, h.ctx);
-      seen.push(...out.tickets.map((ticket) => ticket.id));
-      pages.push(out);
-      cursor = out.nextCursor;
-    } while (cursor !== undefined && pages.length < 200);
-    return { seen, pages };
+  /**
+   * Pages the bulk organization's 1,200 tickets `limit` at a time, checking that the pages hold the
+   * window's 1,000 tickets, each once; the pages, and the search requests Zendesk received for them.
+   */
+  async function pageThroughWindow(limit: number) {
+    h().sandbox.server.clearLog();
+    const pages = await allPages(
+      (cursor) => callTool(searchTicketsTool, { tag: BULK_ORGANIZATION.tag, limit, cursor }, h().ctx),
+      200,
+    );
+    const seen = pages.flatMap((page) => page.tickets.map((ticket) => ticket.id));
+    expect(seen).toHaveLength(1000);
+    expect(new Set(seen).size).toBe(1000);
+    return { pages, requests: h().sandbox.server.requestsTo('/api/v2/search.json') };
   }
 
   it('pages up to the cap, each ticket once, then stops with truncated and a note instead of a 422', async () => {
-    h.sandbox.server.clearLog();
-    const { seen, pages } = await pageThrough(100);
-    expect(seen).toHaveLength(1000);
-    expect(new Set(seen).size).toBe(1000);
+    const { pages, requests } = await pageThroughWindow(100);
     expect(pages).toHaveLength(10);
     for (const page of pages) {
       expect(page).toMatchObject({ total: 1200, truncated: true });
       expect(page.note).toMatch(/first 1000 results.*narrow the search/);
     }
-    const statuses = h.sandbox.server.requestsTo('/api/v2/search.json').map((request) => request.status);
-    expect(statuses).toEqual(Array(10).fill(200));
+    expect(requests.map((request) => request.status)).toEqual(Array(10).fill(200));
   });
 
   it('keeps exact coverage with a page size that does not divide 1,000, never asking past the window', async () => {
-    h.sandbox.server.clearLog();
-    const { seen, pages } = await pageThrough(30);
-    expect(seen).toHaveLength(1000);
-    expect(new Set(seen).size).toBe(1000);
+    const { pages, requests } = await pageThroughWindow(30);
     expect(pages).toHaveLength(34);
-    const requests = h.sandbox.server.requestsTo('/api/v2/search.json');
     expect(requests.every((request) => request.status === 200)).toBe(true);
     for (const request of requests) {
       const query = new URLSearchParams(request.query);
@@ -61,43 +59,40 @@ describe('the 1,000-result search window', () => {
 
   it('ends the page as truncated when Zendesk refuses a page as past its window anyway (422)', async () => {
     const hooks = countingHooks();
-    const real = testUpstream(upstreamProfileOf(zendesk.spec, h.config), { hooks });
+    const real = testUpstream(upstreamProfileOf(zendesk.spec, h().config), { hooks });
     // Stands in for a result set that grew between pages: the page asked for lies past result 1,000.
     const upstream: Upstream = {
       signal: real.signal,
       run: real.run,
       fetch: (request) => real.fetch({ ...request, query: { ...request.query, page: 11 } }),
     };
-    h.sandbox.server.clearLog();
+    h().sandbox.server.clearLog();
     const out = await callTool(
       searchTicketsTool,
       { tag: BULK_ORGANIZATION.tag, limit: 100 },
-      testContext(h.client, h.config, { instance, upstream }),
+      testContext(h().client, h().config, { instance, upstream }),
     );
     expect(out).toMatchObject({ tickets: [], truncated: true });
     expect(out.nextCursor).toBeUndefined();
-    expect(h.sandbox.server.requestsTo('/api/v2/search.json').map((request) => request.status)).toEqual([
-      422,
-    ]);
+    expect(
+      h()
+        .sandbox.server.requestsTo('/api/v2/search.json')
+        .map((request) => request.status),
+    ).toEqual([422]);
     expect(hooks.requests).toEqual([{ name: 'search.tickets', outcome: 'invalid_input' }]);
   });
 
   it('pages a narrowed search under the cap completely, without truncation', async () => {
-    const seen: number[] = [];
-    let cursor: string | undefined;
-    let truncated = true;
-    do {
-      const out = await callTool(
+    const pages = await allPages((cursor) =>
+      callTool(
         searchTicketsTool,
         { organization: BULK_ORGANIZATION.name, status: 'new', limit: 100, cursor },
-        h.ctx,
-      );
-      seen.push(...out.tickets.map((ticket) => ticket.id));
-      truncated = out.truncated;
-      expect(out.note).toBeUndefined();
-      cursor = out.nextCursor;
-    } while (cursor !== undefined);
-    expect(truncated).toBe(false);
+        h().ctx,
+      ),
+    );
+    for (const page of pages) expect(page.note).toBeUndefined();
+    expect(pages.at(-1)?.truncated).toBe(false);
+    const seen = pages.flatMap((page) => page.tickets.map((ticket) => ticket.id));
     expect(seen).toHaveLength(300);
     expect(new Set(seen).size).toBe(300);
   });

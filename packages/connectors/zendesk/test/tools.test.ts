@@ -1,4 +1,4 @@
-import { callTool, must, toolError } from '@switchboard/kit/testing';
+import { allPages, callTool, must, sharedFixture, toolError } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +9,7 @@ import {
   searchTicketsTool,
   ticketResource,
 } from '../src/index.js';
-import { type Harness, startHarness } from './helpers.js';
+import { startHarness } from './helpers.js';
 
 /** Every tool through fetch against the sandbox; expected values come from the dataset. */
 
@@ -28,18 +28,13 @@ const maya = must(
 const UNSOLVED = new Set(['new', 'open', 'pending', 'hold']);
 
 describe('zendesk tools against the sandbox', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => h.close());
+  const h = sharedFixture(beforeAll, afterAll, () => startHarness());
 
   it('search_tickets by requester email returns exactly their tickets, with requester and link', async () => {
     const out = await callTool(
       searchTicketsTool,
       { requesterEmail: HERO_EMAILS.everywhere.toUpperCase() },
-      h.ctx,
+      h().ctx,
     );
     const expected = zd.tickets.filter((ticket) => ticket.requesterId === maya.id).map((ticket) => ticket.id);
     expect(out.tickets.map((ticket) => ticket.id).sort()).toEqual(expected.sort());
@@ -56,8 +51,8 @@ describe('zendesk tools against the sandbox', () => {
       organizationName: helixOrg.name,
       source: { system: 'zendesk', instance: 'zendesk', id: String(urgent.id) },
     });
-    expect(urgent.source.url).toBe(`${h.sandbox.url}/agent/tickets/${urgent.id}`);
-    const [request] = h.sandbox.server.requestsTo('/api/v2/search.json').slice(-1);
+    expect(urgent.source.url).toBe(`${h().sandbox.url}/agent/tickets/${urgent.id}`);
+    const [request] = h().sandbox.server.requestsTo('/api/v2/search.json').slice(-1);
     expect(new URLSearchParams(request?.query).get('query')).toBe(
       `type:ticket requester:${HERO_EMAILS.everywhere}`,
     );
@@ -66,40 +61,35 @@ describe('zendesk tools against the sandbox', () => {
   it('search_tickets pages with an opaque cursor: every match exactly once, in update order', async () => {
     const expected = zd.tickets.filter((ticket) => UNSOLVED.has(ticket.status)).map((ticket) => ticket.id);
     expect(expected.length).toBeGreaterThan(7);
-    const seen: number[] = [];
-    const updated: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const out = await callTool(searchTicketsTool, { status: 'unsolved', limit: 3, cursor }, h.ctx);
-      expect(out.total).toBe(expected.length);
-      seen.push(...out.tickets.map((ticket) => ticket.id));
-      updated.push(...out.tickets.map((ticket) => ticket.updatedAt ?? ''));
-      cursor = out.nextCursor;
-      pages += 1;
-    } while (cursor !== undefined && pages < 100);
+    const pages = await allPages((cursor) =>
+      callTool(searchTicketsTool, { status: 'unsolved', limit: 3, cursor }, h().ctx),
+    );
+    for (const page of pages) expect(page.total).toBe(expected.length);
+    const tickets = pages.flatMap((page) => page.tickets);
+    const seen = tickets.map((ticket) => ticket.id);
+    const updated = tickets.map((ticket) => ticket.updatedAt ?? '');
     expect(seen.sort()).toEqual([...expected].sort());
     expect(new Set(seen).size).toBe(seen.length);
     expect(updated).toEqual([...updated].sort().reverse());
-    expect(pages).toBe(Math.ceil(expected.length / 3));
+    expect(pages).toHaveLength(Math.ceil(expected.length / 3));
   });
 
   it('search_tickets combines organization, status and priority, and refuses a cursor of other criteria', async () => {
     const out = await callTool(
       searchTicketsTool,
       { organization: helixOrg.name, status: 'unsolved', priority: 'urgent' },
-      h.ctx,
+      h().ctx,
     );
     const expected = zd.tickets.filter(
       (t) => t.organizationId === helixOrgId && UNSOLVED.has(t.status) && t.priority === 'urgent',
     );
     expect(out.tickets.map((ticket) => ticket.id)).toEqual(expected.map((ticket) => ticket.id));
-    const first = await callTool(searchTicketsTool, { status: 'unsolved', limit: 1 }, h.ctx);
+    const first = await callTool(searchTicketsTool, { status: 'unsolved', limit: 1 }, h().ctx);
     const error = await toolError(
       callTool(
         searchTicketsTool,
         { status: 'solved', limit: 1, cursor: must(first.nextCursor, 'cursor') },
-        h.ctx,
+        h().ctx,
       ),
     );
     expect(error.code).toBe('invalid_input');
@@ -107,16 +97,16 @@ describe('zendesk tools against the sandbox', () => {
   });
 
   it('search_tickets text is searched as words, never as query syntax', async () => {
-    const out = await callTool(searchTicketsTool, { text: 'servo E17' }, h.ctx);
+    const out = await callTool(searchTicketsTool, { text: 'servo E17' }, h().ctx);
     const expected = zd.tickets.filter((t) =>
       ['servo', 'e17'].every((word) => `${t.subject}\n${t.description}`.toLowerCase().includes(word)),
     );
     expect(out.tickets.map((t) => t.id).sort()).toEqual(expected.map((t) => t.id).sort());
     expect(expected.length).toBeGreaterThan(0);
 
-    const injected = await callTool(searchTicketsTool, { text: 'status:closed type:user' }, h.ctx);
+    const injected = await callTool(searchTicketsTool, { text: 'status:closed type:user' }, h().ctx);
     expect(injected.tickets).toEqual([]);
-    const [request] = h.sandbox.server.requestsTo('/api/v2/search.json').slice(-1);
+    const [request] = h().sandbox.server.requestsTo('/api/v2/search.json').slice(-1);
     expect(new URLSearchParams(request?.query).get('query')).toBe('type:ticket "status:closed" "type:user"');
   });
 
@@ -125,7 +115,7 @@ describe('zendesk tools against the sandbox', () => {
       zd.tickets.find((t) => t.requesterId === maya.id && t.priority === 'urgent'),
       'urgent ticket',
     );
-    const out = await callTool(getTicketTool, { id: ticket.id }, h.ctx);
+    const out = await callTool(getTicketTool, { id: ticket.id }, h().ctx);
     expect(out.ticket).toMatchObject({ id: ticket.id, subject: ticket.subject, status: ticket.status });
     expect(out.description).toBe(ticket.description);
     expect(out.requester).toMatchObject({ id: maya.id, email: HERO_EMAILS.everywhere });
@@ -144,7 +134,7 @@ describe('zendesk tools against the sandbox', () => {
     const seen: number[] = [];
     let commentsCursor: string | undefined;
     do {
-      const page = await callTool(getTicketTool, { id: ticket.id, commentLimit: 1, commentsCursor }, h.ctx);
+      const page = await callTool(getTicketTool, { id: ticket.id, commentLimit: 1, commentsCursor }, h().ctx);
       expect(page.comments.length).toBeLessThanOrEqual(1);
       seen.push(...page.comments.map((comment) => comment.id));
       commentsCursor = page.nextCommentsCursor;
@@ -155,12 +145,12 @@ describe('zendesk tools against the sandbox', () => {
       zd.tickets.find((t) => t.id !== ticket.id && t.comments.length > 1),
       'other ticket',
     );
-    const page = await callTool(getTicketTool, { id: other.id, commentLimit: 1 }, h.ctx);
+    const page = await callTool(getTicketTool, { id: other.id, commentLimit: 1 }, h().ctx);
     const error = await toolError(
       callTool(
         getTicketTool,
         { id: ticket.id, commentsCursor: must(page.nextCommentsCursor, 'comments cursor') },
-        h.ctx,
+        h().ctx,
       ),
     );
     expect(error.code).toBe('invalid_input');
@@ -168,8 +158,8 @@ describe('zendesk tools against the sandbox', () => {
 
   it('get_ticket and add_comment on an unknown id answer not_found naming the id and search_tickets', async () => {
     for (const promise of [
-      callTool(getTicketTool, { id: 987654321 }, h.ctx),
-      callTool(addCommentTool, { ticketId: 987654321, body: 'Hello', visibility: 'internal' }, h.ctx),
+      callTool(getTicketTool, { id: 987654321 }, h().ctx),
+      callTool(addCommentTool, { ticketId: 987654321, body: 'Hello', visibility: 'internal' }, h().ctx),
     ]) {
       const error = await toolError(promise);
       expect(error.code).toBe('not_found');
@@ -179,7 +169,7 @@ describe('zendesk tools against the sandbox', () => {
   });
 
   it('find_user finds a person by email with their organization; an unknown email is not_found', async () => {
-    const out = await callTool(findUserTool, { email: HERO_EMAILS.everywhere }, h.ctx);
+    const out = await callTool(findUserTool, { email: HERO_EMAILS.everywhere }, h().ctx);
     expect(out.user).toMatchObject({
       id: maya.id,
       email: HERO_EMAILS.everywhere,
@@ -187,7 +177,7 @@ describe('zendesk tools against the sandbox', () => {
       organizationId: helixOrgId,
       organizationName: helixOrg.name,
     });
-    const error = await toolError(callTool(findUserTool, { email: 'nobody@nowhere.example' }, h.ctx));
+    const error = await toolError(callTool(findUserTool, { email: 'nobody@nowhere.example' }, h().ctx));
     expect(error.code).toBe('not_found');
     expect(error.message).toContain('nobody@nowhere.example');
     expect(error.message).toContain('zendesk__search_tickets');
@@ -204,7 +194,7 @@ describe('zendesk tools against the sandbox', () => {
         priority: 'high',
         tags: ['quote'],
       },
-      h.ctx,
+      h().ctx,
     );
     expect(created.ticket).toMatchObject({
       subject: 'Replacement drives for line 5',
@@ -215,18 +205,22 @@ describe('zendesk tools against the sandbox', () => {
       accountId: String(helixOrgId),
       tags: ['quote'],
     });
-    const posted = h.sandbox.server.requestsTo('/api/v2/tickets.json', 'POST').at(-1);
+    const posted = h().sandbox.server.requestsTo('/api/v2/tickets.json', 'POST').at(-1);
     expect(posted).toMatchObject({ status: 201 });
 
-    const found = await callTool(searchTicketsTool, { requesterEmail: 'ops.lead@helix-robotics.com' }, h.ctx);
+    const found = await callTool(
+      searchTicketsTool,
+      { requesterEmail: 'ops.lead@helix-robotics.com' },
+      h().ctx,
+    );
     expect(found.tickets.map((ticket) => ticket.id)).toEqual([created.ticket.id]);
     const byOrg = await callTool(
       searchTicketsTool,
       { organization: String(helixOrgId), status: 'new' },
-      h.ctx,
+      h().ctx,
     );
     expect(byOrg.tickets.map((ticket) => ticket.id)).toContain(created.ticket.id);
-    const detail = await callTool(getTicketTool, { id: created.ticket.id }, h.ctx);
+    const detail = await callTool(getTicketTool, { id: created.ticket.id }, h().ctx);
     expect(detail.comments.map((c) => [c.body, c.public])).toEqual([
       ['Please quote three SM-400 drives for line 5.', true],
     ]);
@@ -240,7 +234,7 @@ describe('zendesk tools against the sandbox', () => {
     const note = await callTool(
       addCommentTool,
       { ticketId: ticket.id, body: 'Drives shipped by courier, ETA 08:00.', visibility: 'internal' },
-      h.ctx,
+      h().ctx,
     );
     expect(note.comment).toMatchObject({ body: 'Drives shipped by courier, ETA 08:00.', public: false });
     const reply = await callTool(
@@ -251,17 +245,17 @@ describe('zendesk tools against the sandbox', () => {
         visibility: 'public',
         status: 'pending',
       },
-      h.ctx,
+      h().ctx,
     );
     expect(reply.ticket.status).toBe('pending');
-    expect(h.sandbox.server.requestsTo(`/api/v2/tickets/${ticket.id}.json`, 'PUT').at(-1)?.body).toEqual({
+    expect(h().sandbox.server.requestsTo(`/api/v2/tickets/${ticket.id}.json`, 'PUT').at(-1)?.body).toEqual({
       ticket: {
         comment: { body: 'Our technician arrives tomorrow at 8:00.', public: true },
         status: 'pending',
       },
     });
 
-    const detail = await callTool(getTicketTool, { id: ticket.id }, h.ctx);
+    const detail = await callTool(getTicketTool, { id: ticket.id }, h().ctx);
     expect(detail.ticket.status).toBe('pending');
     expect(detail.comments.slice(-2).map((c) => [c.body, c.public])).toEqual([
       ['Drives shipped by courier, ETA 08:00.', false],
@@ -270,7 +264,7 @@ describe('zendesk tools against the sandbox', () => {
     const pending = await callTool(
       searchTicketsTool,
       { requesterEmail: HERO_EMAILS.everywhere, status: 'pending' },
-      h.ctx,
+      h().ctx,
     );
     expect(pending.tickets.map((t) => t.id)).toContain(ticket.id);
   });
@@ -281,7 +275,7 @@ describe('zendesk tools against the sandbox', () => {
       'closed ticket',
     );
     const error = await toolError(
-      callTool(addCommentTool, { ticketId: closed.id, body: 'Any news?', visibility: 'public' }, h.ctx),
+      callTool(addCommentTool, { ticketId: closed.id, body: 'Any news?', visibility: 'public' }, h().ctx),
     );
     expect(error.code).toBe('conflict');
     expect(error.message).toContain('zendesk__create_ticket');
@@ -291,8 +285,8 @@ describe('zendesk tools against the sandbox', () => {
   it('serves the tickets/{id} resource with the same data as get_ticket', async () => {
     const ticket = must(zd.tickets[0], 'a ticket');
     const params = ticketResource.params.parse({ id: String(ticket.id) });
-    const { json } = await ticketResource.read(params, h.ctx);
-    const viaTool = await callTool(getTicketTool, { id: ticket.id }, h.ctx);
+    const { json } = await ticketResource.read(params, h().ctx);
+    const viaTool = await callTool(getTicketTool, { id: ticket.id }, h().ctx);
     expect(JSON.parse(JSON.stringify(json))).toEqual(JSON.parse(JSON.stringify(viaTool)));
   });
 });

@@ -121,3 +121,85 @@ export function contractProblems<Client, Config>(connector: Connector<Client, Co
   }
   return problems;
 }
+
+/**
+ * Tools whose `limit` input does not stop at the connector's page cap, as a list of violations (empty
+ * when all hold): a tool with a `limit` must accept `maxPage` and refuse one more.
+ */
+export function pageLimitProblems<Client, Config>(
+  connector: Connector<Client, Config>,
+  maxPage: number,
+): string[] {
+  const problems: string[] = [];
+  for (const tool of connector.tools) {
+    const limit = tool.input.shape.limit;
+    if (limit === undefined) continue;
+    if (!limit.safeParse(maxPage).success) problems.push(`${tool.name} refuses limit ${maxPage}`);
+    if (limit.safeParse(maxPage + 1).success) problems.push(`${tool.name} accepts limit ${maxPage + 1}`);
+  }
+  return problems;
+}
+
+/** How the connector's tools divide into reads and writes, and the scopes of each kind. */
+export interface ReadWriteConventions {
+  /** Names of the write tools; every other tool is a read. */
+  writes: readonly string[];
+  /** Scopes of every read tool and every resource. */
+  readScopes: readonly string[];
+  /** Scopes of every write tool. */
+  writeScopes: readonly string[];
+  /** Tools whose scopes are not their kind's (e.g. a raw query tool behind a scope of its own). */
+  scopesOf?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The annotations of every read: read-only, idempotent, and in a system outside the gateway. */
+const READ_ANNOTATIONS = { readOnlyHint: true, idempotentHint: true, openWorldHint: true };
+
+/** A record's defined entries in key order, so that two records compare whatever their key order. */
+const entries = (record: object) =>
+  JSON.stringify(
+    Object.entries(record)
+      .filter(([, value]) => value !== undefined)
+      .sort(([left], [right]) => left.localeCompare(right)),
+  );
+
+/**
+ * The conventions of reads and writes, as a list of violations (empty when all hold): a read is
+ * annotated exactly read-only, idempotent and open-world, is cached in the shared scope and
+ * invalidates nothing; a write is not read-only, is never cached and declares what it invalidates;
+ * each tool, and each resource, requires the scopes of its kind.
+ */
+export function readWriteProblems<Client, Config>(
+  connector: Connector<Client, Config>,
+  conventions: ReadWriteConventions,
+): string[] {
+  const problems: string[] = [];
+  const list = (scopes: readonly string[]) => `[${scopes.join(', ')}]`;
+  for (const tool of connector.tools) {
+    const write = conventions.writes.includes(tool.name);
+    const scopes =
+      conventions.scopesOf?.[tool.name] ?? (write ? conventions.writeScopes : conventions.readScopes);
+    if (list(tool.scopes) !== list(scopes)) {
+      problems.push(`${tool.name} requires ${list(tool.scopes)}, not ${list(scopes)}`);
+    }
+    if (write) {
+      if (tool.annotations.readOnlyHint !== false) problems.push(`${tool.name} is a write not marked so`);
+      if (tool.cache !== undefined) problems.push(`${tool.name} is a write with a cache`);
+      if (tool.invalidates === undefined) problems.push(`${tool.name} is a write that invalidates nothing`);
+    } else {
+      if (entries(tool.annotations) !== entries(READ_ANNOTATIONS)) {
+        problems.push(`${tool.name} is a read annotated ${JSON.stringify(tool.annotations)}`);
+      }
+      if (tool.cache?.scope !== 'shared') problems.push(`${tool.name} is a read without a shared cache`);
+      if (tool.invalidates !== undefined) problems.push(`${tool.name} is a read that invalidates`);
+    }
+  }
+  for (const resource of connector.resources) {
+    if (list(resource.scopes) !== list(conventions.readScopes)) {
+      problems.push(
+        `resource ${resource.name} requires ${list(resource.scopes)}, not ${list(conventions.readScopes)}`,
+      );
+    }
+  }
+  return problems;
+}

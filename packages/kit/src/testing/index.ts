@@ -166,7 +166,38 @@ export function testCallOptions<Client, Config>(
   };
 }
 
-export { connectorContract, contractProblems, type JsonNode, jsonSchema, undescribed } from './contract.js';
+export {
+  connectorContract,
+  contractProblems,
+  type JsonNode,
+  jsonSchema,
+  pageLimitProblems,
+  type ReadWriteConventions,
+  readWriteProblems,
+  undescribed,
+} from './contract.js';
+export { type Closable, closeAfterEach, sharedFixture, type TestHook } from './fixtures.js';
+export {
+  type ReadmePolicyOptions,
+  readmePolicyProblems,
+  readmeProblems,
+  readmeRows,
+} from './readme.js';
+export { type ConnectorRulesOptions, connectorRulesSuite, type TestRunner } from './suite.js';
+
+/**
+ * A connector's client and parsed configuration for a raw configuration, connected as the gateway
+ * connects an instance (with a silent logger), for a connector's own tests.
+ */
+export async function testConnect<Client, Config>(
+  connector: ConnectorSpec<Client, Config>,
+  raw: unknown,
+  instance: InstanceInfo,
+): Promise<{ client: Client; config: Config }> {
+  const config = connector.config.parse(raw);
+  const client = await connector.connect(config, { logger: silentLogger(), instance });
+  return { client, config };
+}
 
 /** Calls a tool as the gateway does: input parsed by its schema, output validated by its schema. */
 export async function callTool<Client, Config, I extends AnyZodObject, O extends AnyZodObject>(
@@ -176,6 +207,25 @@ export async function callTool<Client, Config, I extends AnyZodObject, O extends
 ): Promise<z.output<O>> {
   const input = tool.input.parse(raw);
   return tool.output.parse(await tool.handler(input, ctx));
+}
+
+/**
+ * Every page of a paged call in order, following `nextCursor` from the first page until a page has
+ * none. Fails past `maxPages` instead of paging for ever when a cursor never ends.
+ */
+export async function allPages<Page extends { nextCursor?: string | undefined }>(
+  fetchPage: (cursor: string | undefined) => Promise<Page>,
+  maxPages = 100,
+): Promise<Page[]> {
+  const pages: Page[] = [];
+  let cursor: string | undefined;
+  do {
+    if (pages.length === maxPages) throw new Error(`paging did not end within ${maxPages} pages`);
+    const page = await fetchPage(cursor);
+    pages.push(page);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return pages;
 }
 
 /** The ToolError a promise rejects with (fails the test when it resolves or throws anything else). */

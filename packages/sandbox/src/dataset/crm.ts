@@ -68,6 +68,26 @@ interface DealPlan {
   progress: number;
 }
 
+/**
+ * A deal's stage in a pipeline: the pipeline's won or lost stage once the deal is closed, else the
+ * open stage its progress has reached.
+ */
+function dealStage<Stage>(
+  deal: DealPlan,
+  openStages: readonly Stage[],
+  closed: { won: Stage; lost: Stage },
+): Stage {
+  if (deal.outcome !== 'open') return closed[deal.outcome];
+  const stage = openStages[Math.min(openStages.length - 1, Math.floor(deal.progress * openStages.length))];
+  if (stage === undefined) throw new Error('A pipeline needs at least one open stage');
+  return stage;
+}
+
+/** Deals are created some weeks before they close (or before today, for deals still open). */
+function dealCreatedAt(deal: DealPlan, rng: Rng): Instant {
+  return instantAt(rng, Math.min(deal.closeDate, 0) - rng.int(20, 120));
+}
+
 /** Deal outcomes for one customer; heroes get hand-written pipelines. */
 function dealPlans(draft: CustomerDraft, rng: Rng): DealPlan[] {
   const { customer, plan } = draft;
@@ -197,14 +217,10 @@ function salesforceOpportunity(
   rng: Rng,
   ids: IdFactory,
 ): SalesforceOpportunity {
-  const stageIndex = Math.min(
-    SALESFORCE_OPEN_STAGES.length - 1,
-    Math.floor(deal.progress * SALESFORCE_OPEN_STAGES.length),
-  );
-  const [openStage, openProbability] = SALESFORCE_OPEN_STAGES[stageIndex] ?? ['Prospecting', 10];
-  const stageName =
-    deal.outcome === 'won' ? 'Closed Won' : deal.outcome === 'lost' ? 'Closed Lost' : openStage;
-  const probability = deal.outcome === 'won' ? 100 : deal.outcome === 'lost' ? 0 : openProbability;
+  const [stageName, probability] = dealStage(deal, SALESFORCE_OPEN_STAGES, {
+    won: ['Closed Won', 100],
+    lost: ['Closed Lost', 0],
+  });
   return {
     id: ids.salesforce('006'),
     customerKey: draft.customer.key,
@@ -218,7 +234,7 @@ function salesforceOpportunity(
     isClosed: deal.outcome !== 'open',
     isWon: deal.outcome === 'won',
     ownerId: owner.ids.salesforceUserId,
-    createdDate: instantAt(rng, Math.min(deal.closeDate, 0) - rng.int(20, 120)),
+    createdDate: dealCreatedAt(deal, rng),
   };
 }
 
@@ -346,16 +362,7 @@ function hubspotDeal(
   ids: IdFactory,
   dealStart: number,
 ): HubSpotDeal {
-  const stageIndex = Math.min(
-    HUBSPOT_OPEN_STAGES.length - 1,
-    Math.floor(deal.progress * HUBSPOT_OPEN_STAGES.length),
-  );
-  const stage =
-    deal.outcome === 'won'
-      ? 'closedwon'
-      : deal.outcome === 'lost'
-        ? 'closedlost'
-        : (HUBSPOT_OPEN_STAGES[stageIndex] ?? 'appointmentscheduled');
+  const stage = dealStage(deal, HUBSPOT_OPEN_STAGES, { won: 'closedwon', lost: 'closedlost' });
   const firstContact = contactIds[0];
   return {
     id: String(ids.numeric('hubspot:deal', dealStart, 3_000_000)),
@@ -369,6 +376,6 @@ function hubspotDeal(
     stage,
     closeDate: deal.closeDate,
     ownerId: owner.ids.hubspotOwnerId,
-    createdAt: instantAt(rng, Math.min(deal.closeDate, 0) - rng.int(20, 120)),
+    createdAt: dealCreatedAt(deal, rng),
   };
 }

@@ -11,7 +11,7 @@ import {
   slugify,
 } from './names.js';
 import type { Rng } from './random.js';
-import type { Customer, Industry, Person, SellerCompany, StaffMember } from './types.js';
+import type { Customer, Person, SellerCompany, StaffMember } from './types.js';
 
 export type CrmPresence = 'salesforce' | 'hubspot' | 'both' | 'none';
 
@@ -161,28 +161,33 @@ function territoryOwner(country: string, crm: CrmPresence): string {
   return NORTHERN_TERRITORY.has(country) ? 'elena-petrova' : 'marcus-brandt';
 }
 
-interface HeroPersonSpec {
-  firstName: string;
-  lastName: string;
-  email: string;
-  title: string;
-  phone: string;
-}
+type HeroPersonSpec = Pick<Person, 'firstName' | 'lastName' | 'email' | 'title' | 'phone'>;
 
-interface HeroSpec {
+/** A hero customer as written by hand: the customer's own fields; the rest is derived. */
+interface HeroSpec
+  extends Pick<
+    Customer,
+    'name' | 'domain' | 'industry' | 'country' | 'city' | 'employees' | 'annualRevenue' | 'phone' | 'tier'
+  > {
   key: HeroKey;
-  name: string;
-  domain: string;
-  industry: Industry;
-  country: string;
-  city: string;
-  employees: number;
-  annualRevenue: number;
-  phone: string;
-  tier: Customer['tier'];
   plan: Omit<CustomerPlan, 'hero'>;
   people: HeroPersonSpec[];
   hubspotVariant: CustomerDraft['hubspotVariant'];
+}
+
+/** Most heroes are in Odoo and Zendesk, not in Slack, and pay on time at 30 days: a spec says what differs. */
+function heroPlan(
+  plan: Pick<CustomerPlan, 'crm'> & Partial<Omit<CustomerPlan, 'hero'>>,
+): Omit<CustomerPlan, 'hero'> {
+  return {
+    crmConflict: false,
+    odoo: true,
+    zendesk: true,
+    slack: false,
+    latePayer: false,
+    paymentTermDays: 30,
+    ...plan,
+  };
 }
 
 const HERO_SPECS: readonly HeroSpec[] = [
@@ -197,15 +202,7 @@ const HERO_SPECS: readonly HeroSpec[] = [
     annualRevenue: 310_000_000,
     phone: '+46 31 555 01 42',
     tier: 'key',
-    plan: {
-      crm: 'both',
-      crmConflict: false,
-      odoo: true,
-      zendesk: true,
-      slack: true,
-      latePayer: false,
-      paymentTermDays: 30,
-    },
+    plan: heroPlan({ crm: 'both', slack: true }),
     people: [
       {
         firstName: 'Maya',
@@ -249,15 +246,7 @@ const HERO_SPECS: readonly HeroSpec[] = [
     annualRevenue: 140_000_000,
     phone: '+49 421 555 0187',
     tier: 'standard',
-    plan: {
-      crm: 'both',
-      crmConflict: true,
-      odoo: true,
-      zendesk: true,
-      slack: false,
-      latePayer: false,
-      paymentTermDays: 30,
-    },
+    plan: heroPlan({ crm: 'both', crmConflict: true }),
     people: [
       {
         firstName: 'Jonas',
@@ -292,15 +281,7 @@ const HERO_SPECS: readonly HeroSpec[] = [
     annualRevenue: 48_000_000,
     phone: '+31 20 555 0311',
     tier: 'key',
-    plan: {
-      crm: 'salesforce',
-      crmConflict: false,
-      odoo: true,
-      zendesk: true,
-      slack: true,
-      latePayer: false,
-      paymentTermDays: 30,
-    },
+    plan: heroPlan({ crm: 'salesforce', slack: true }),
     people: [
       {
         firstName: 'Priya',
@@ -337,15 +318,7 @@ const HERO_SPECS: readonly HeroSpec[] = [
     annualRevenue: 32_000_000,
     phone: '+47 55 55 02 10',
     tier: 'standard',
-    plan: {
-      crm: 'hubspot',
-      crmConflict: false,
-      odoo: true,
-      zendesk: false,
-      slack: false,
-      latePayer: false,
-      paymentTermDays: 45,
-    },
+    plan: heroPlan({ crm: 'hubspot', zendesk: false, paymentTermDays: 45 }),
     people: [
       {
         firstName: 'Ingrid',
@@ -375,15 +348,7 @@ const HERO_SPECS: readonly HeroSpec[] = [
     annualRevenue: 1_800_000,
     phone: '+33 4 72 55 10 20',
     tier: 'standard',
-    plan: {
-      crm: 'salesforce',
-      crmConflict: false,
-      odoo: true,
-      zendesk: true,
-      slack: false,
-      latePayer: false,
-      paymentTermDays: 30,
-    },
+    plan: heroPlan({ crm: 'salesforce' }),
     people: [
       {
         firstName: 'Claire',

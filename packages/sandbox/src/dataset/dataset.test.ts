@@ -26,9 +26,12 @@ import {
 const cents = (amount: number) => Math.round(amount * 100);
 const OTHER_SEEDS = [1, 42, 99_999];
 
-function expectUnique(values: readonly (string | number)[], label: string): void {
-  const duplicates = values.filter((value, index) => values.indexOf(value) !== index);
-  expect(duplicates, `duplicate ${label}`).toEqual([]);
+/** Each list, named by what it holds, must not repeat a value. */
+function expectUnique(lists: Record<string, readonly (string | number)[]>): void {
+  for (const [label, values] of Object.entries(lists)) {
+    const duplicates = values.filter((value, index) => values.indexOf(value) !== index);
+    expect(duplicates, `duplicate ${label}`).toEqual([]);
+  }
 }
 
 function isOpenReceivable(invoice: OdooInvoice): boolean {
@@ -79,24 +82,17 @@ describe.each([DEFAULT_SEED, ...OTHER_SEEDS])('dataset invariants (seed %i)', (s
       expect(customer.country).toMatch(/^[A-Z]{2}$/);
       expect(customer.key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     }
-    expectUnique(
-      dataset.customers.map((customer) => customer.key),
-      'customer keys',
-    );
-    expectUnique(
-      dataset.customers.map((customer) => customer.domain),
-      'customer domains',
-    );
+    expectUnique({
+      'customer keys': dataset.customers.map((customer) => customer.key),
+      'customer domains': dataset.customers.map((customer) => customer.domain),
+    });
   });
 
   it('gives people emails at the company domain except a few free-mail addresses', () => {
     const people = dataset.customers.flatMap((customer) =>
       customer.people.map((person) => ({ person, customer })),
     );
-    expectUnique(
-      people.map(({ person }) => person.email.toLowerCase()),
-      'emails',
-    );
+    expectUnique({ emails: people.map(({ person }) => person.email.toLowerCase()) });
     const freeMail = people.filter(({ person }) => person.usesFreeMail);
     expect(freeMail.length).toBeGreaterThanOrEqual(3);
     expect(freeMail.length).toBeLessThanOrEqual(8);
@@ -150,7 +146,7 @@ describe.each([DEFAULT_SEED, ...OTHER_SEEDS])('dataset invariants (seed %i)', (s
       ...dataset.salesforce.opportunities.map((record) => record.id),
       ...dataset.seller.staff.map((member) => member.ids.salesforceUserId),
     ];
-    expectUnique(salesforceIds, 'Salesforce ids');
+    expectUnique({ 'Salesforce ids': salesforceIds });
     for (const id of salesforceIds) expect(id).toMatch(/^[0-9a-zA-Z]{18}$/);
     for (const record of dataset.salesforce.accounts) expect(record.id.startsWith('001')).toBe(true);
     for (const record of dataset.salesforce.contacts) expect(record.id.startsWith('003')).toBe(true);
@@ -158,82 +154,49 @@ describe.each([DEFAULT_SEED, ...OTHER_SEEDS])('dataset invariants (seed %i)', (s
 
     for (const records of [dataset.hubspot.companies, dataset.hubspot.contacts, dataset.hubspot.deals]) {
       const ids = records.map((record) => record.id);
-      expectUnique(ids, 'HubSpot ids');
+      expectUnique({ 'HubSpot ids': ids });
       for (const id of ids) expect(id).toMatch(/^[1-9][0-9]*$/);
     }
 
     for (const records of [dataset.zendesk.organizations, dataset.zendesk.users, dataset.zendesk.tickets]) {
       const ids = records.map((record) => record.id);
-      expectUnique(ids, 'Zendesk ids');
+      expectUnique({ 'Zendesk ids': ids });
       for (const id of ids) expect(Number.isSafeInteger(id) && id > 0).toBe(true);
     }
-    expectUnique(
-      dataset.zendesk.tickets.flatMap((ticket) => ticket.comments.map((comment) => comment.id)),
-      'Zendesk comment ids',
-    );
-
-    expectUnique(
-      [
+    expectUnique({
+      'Zendesk comment ids': dataset.zendesk.tickets.flatMap((ticket) => ticket.comments.map((c) => c.id)),
+      'Slack ids': [
         dataset.slack.teamId,
         ...dataset.slack.users.map((user) => user.id),
         ...dataset.slack.channels.map((c) => c.id),
       ],
-      'Slack ids',
-    );
+    });
     expect(dataset.slack.teamId).toMatch(/^T0[A-Z0-9]{9}$/);
     for (const user of dataset.slack.users) expect(user.id).toMatch(/^U0[A-Z0-9]{9}$/);
     for (const channel of dataset.slack.channels) expect(channel.id).toMatch(/^C0[A-Z0-9]{9}$/);
 
     const odoo = dataset.odoo;
-    expectUnique(
-      odoo.partners.map((partner) => partner.id),
-      'res_partner ids',
-    );
-    expectUnique(
-      odoo.saleOrders.map((order) => order.id),
-      'sale_order ids',
-    );
-    expectUnique(
-      odoo.saleOrders.flatMap((order) => order.lines.map((line) => line.id)),
-      'sale_order_line ids',
-    );
-    expectUnique(
-      odoo.invoices.map((invoice) => invoice.id),
-      'account_move ids',
-    );
-    expectUnique(
-      odoo.products.map((product) => product.productId),
-      'product_product ids',
-    );
-    expectUnique(
-      odoo.quants.map((quant) => quant.id),
-      'stock_quant ids',
-    );
+    expectUnique({
+      'res_partner ids': odoo.partners.map((partner) => partner.id),
+      'sale_order ids': odoo.saleOrders.map((order) => order.id),
+      'sale_order_line ids': odoo.saleOrders.flatMap((order) => order.lines.map((line) => line.id)),
+      'account_move ids': odoo.invoices.map((invoice) => invoice.id),
+      'product_product ids': odoo.products.map((product) => product.productId),
+      'stock_quant ids': odoo.quants.map((quant) => quant.id),
+    });
   });
 
   it('never reuses an email within a system', () => {
-    expectUnique(
-      dataset.salesforce.contacts.map((contact) => contact.email.toLowerCase()),
-      'Salesforce emails',
-    );
-    expectUnique(
-      dataset.hubspot.contacts.map((contact) => contact.email.toLowerCase()),
-      'HubSpot emails',
-    );
-    expectUnique(
-      dataset.zendesk.users.map((user) => user.email.toLowerCase()),
-      'Zendesk emails',
-    );
-    expectUnique(
-      dataset.slack.users.map((user) => user.email.toLowerCase()),
-      'Slack emails',
-    );
-    expectUnique(
-      dataset.odoo.partners.flatMap((partner) =>
+    const lowerCase = (emails: readonly string[]) => emails.map((email) => email.toLowerCase());
+    expectUnique({
+      'Salesforce emails': lowerCase(dataset.salesforce.contacts.map((contact) => contact.email)),
+      'HubSpot emails': lowerCase(dataset.hubspot.contacts.map((contact) => contact.email)),
+      'Zendesk emails': lowerCase(dataset.zendesk.users.map((user) => user.email)),
+      'Slack emails': lowerCase(dataset.slack.users.map((user) => user.email)),
+      'Odoo emails': dataset.odoo.partners.flatMap((partner) =>
         partner.emailNormalized === null ? [] : [partner.emailNormalized],
       ),
-      'Odoo emails',
-    );
+    });
   });
 
   it('computes sale order amounts like Odoo: subtotal = qty * price * (1 - discount / 100), 20 % tax, summed', () => {
@@ -373,10 +336,11 @@ describe.each([DEFAULT_SEED, ...OTHER_SEEDS])('dataset invariants (seed %i)', (s
     const byKey = new Map(dataset.slack.messages.map((message) => [message.key, message]));
     const minutes = (instant: { day: number; minuteOfDay: number }) =>
       instant.day * 1440 + instant.minuteOfDay;
-    expectUnique(
-      dataset.slack.messages.map((message) => `${message.channelId}:${minutes(message.postedAt)}`),
-      'Slack message minutes per channel',
-    );
+    expectUnique({
+      'Slack message minutes per channel': dataset.slack.messages.map(
+        (message) => `${message.channelId}:${minutes(message.postedAt)}`,
+      ),
+    });
     for (const message of dataset.slack.messages) {
       if (message.threadRootKey === undefined) continue;
       const root = byKey.get(message.threadRootKey);

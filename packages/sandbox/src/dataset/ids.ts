@@ -18,6 +18,7 @@ export function salesforceId18(id15: string): string {
   return id15 + suffix;
 }
 
+/** The last `width` base-62 digits of a non-negative integer, zero-padded. */
 function base62(value: number, width: number): string {
   let remaining = value;
   let result = '';
@@ -25,7 +26,15 @@ function base62(value: number, width: number): string {
     result = BASE62.charAt(remaining % 62) + result;
     remaining = Math.floor(remaining / 62);
   }
-  return result.padStart(width, '0');
+  return result.padStart(width, '0').slice(-width);
+}
+
+/**
+ * A record id as a Salesforce org issues them, in the 18-character form: the object's key prefix
+ * (3 characters), the pod (2), a reserved "0" and 9 base-62 digits of a growing number.
+ */
+export function salesforceRecordId(keyPrefix: string, pod: string, sequence: number): string {
+  return salesforceId18(`${keyPrefix}${pod}0${base62(sequence, 9)}`);
 }
 
 /**
@@ -50,8 +59,7 @@ export class IdFactory {
       (this.#salesforceCounters.get(prefix) ?? this.#rng.int(400_000_000, 900_000_000)) +
       this.#rng.int(1, 4_000);
     this.#salesforceCounters.set(prefix, next);
-    // prefix (3) + pod (2) + reserved "0" + 9 base62 digits = 15 characters.
-    return salesforceId18(`${prefix}${this.#salesforcePod}0${base62(next, 9)}`);
+    return salesforceRecordId(prefix, this.#salesforcePod, next);
   }
 
   /** A growing number for one kind of record, e.g. HubSpot contacts or Zendesk tickets. */

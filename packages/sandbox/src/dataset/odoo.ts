@@ -678,52 +678,57 @@ interface OrderSpec {
   draftInvoice?: boolean;
 }
 
+/** Confirmed orders on these days, invoiced and paid the generic way. */
+function confirmed(...days: DayOffset[]): OrderSpec[] {
+  return days.map((day) => ({ day, state: 'sale' }));
+}
+
+/** A confirmed order with the invoice a hero's story needs. */
+function invoiced(
+  day: DayOffset,
+  invoiceDate: DayOffset,
+  dueDate: DayOffset,
+  payment: PaymentPlan,
+): OrderSpec {
+  return { day, state: 'sale', invoice: { invoiceDate, dueDate, payment } };
+}
+
 /** Hand-written order histories for the heroes whose receivables tests rely on. */
 function heroOrderSpecs(draft: CustomerDraft, rng: Rng): OrderSpec[] | null {
   if (draft.plan.hero === HERO.everywhere) {
     return [
-      { day: -380, state: 'sale' },
-      { day: -290, state: 'sale' },
-      { day: -205, state: 'sale' },
-      { day: -150, state: 'sale' },
+      ...confirmed(-380, -290, -205, -150),
       // The overdue one: posted, unpaid, due 45 days ago.
-      { day: -83, state: 'sale', invoice: { invoiceDate: -75, dueDate: -45, payment: 'not_paid' } },
-      { day: -40, state: 'sale', invoice: { invoiceDate: -38, dueDate: -8, payment: 'partial' } },
-      { day: -14, state: 'sale', invoice: { invoiceDate: -12, dueDate: 18, payment: 'not_paid' } },
+      invoiced(-83, -75, -45, 'not_paid'),
+      invoiced(-40, -38, -8, 'partial'),
+      invoiced(-14, -12, 18, 'not_paid'),
       { day: -5, state: 'sent' },
     ];
   }
   if (draft.plan.hero === HERO.healthy) {
     return [
-      { day: -330, state: 'sale' },
-      { day: -240, state: 'sale' },
-      { day: -130, state: 'sale' },
-      { day: -60, state: 'sale', invoice: { invoiceDate: -58, dueDate: -28, payment: 'paid' } },
-      { day: -20, state: 'sale', invoice: { invoiceDate: -18, dueDate: 12, payment: 'paid' } },
+      ...confirmed(-330, -240, -130),
+      invoiced(-60, -58, -28, 'paid'),
+      invoiced(-20, -18, 12, 'paid'),
       { day: -3, state: 'draft' },
     ];
   }
   if (draft.plan.hero === HERO.hubspotAndOdooOnly) {
-    return [
-      { day: -260, state: 'sale' },
-      { day: -110, state: 'sale' },
-      { day: -25, state: 'sale', invoice: { invoiceDate: -22, dueDate: 23, payment: 'not_paid' } },
-    ];
+    return [...confirmed(-260, -110), invoiced(-25, -22, 23, 'not_paid')];
   }
   if (draft.plan.hero === HERO.crmConflict) {
     return [
-      { day: rng.int(-400, -250), state: 'sale' },
-      { day: rng.int(-200, -90), state: 'sale' },
+      ...confirmed(rng.int(-400, -250), rng.int(-200, -90)),
       // Paid by bank transfer that finance has not matched with the bank statement yet.
-      { day: -45, state: 'sale', invoice: { invoiceDate: -40, dueDate: -10, payment: 'in_payment' } },
+      invoiced(-45, -40, -10, 'in_payment'),
       { day: -6, state: 'sale', draftInvoice: true },
     ];
   }
   if (draft.plan.hero === HERO.freeMail) {
     return [
-      { day: rng.int(-400, -250), state: 'sale' },
+      ...confirmed(rng.int(-400, -250)),
       { day: -70, state: 'cancel' },
-      { day: -30, state: 'sale', invoice: { invoiceDate: -27, dueDate: 3, payment: 'not_paid' } },
+      invoiced(-30, -27, 3, 'not_paid'),
     ];
   }
   return null;

@@ -1,33 +1,22 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectOdooDatabaseMatches } from '../../test/odoo-expectations.js';
-import { demoDataset, type EmbeddedOdoo, loadOdooDataset, startEmbeddedOdoo } from '../index.js';
+import { useOdooPool } from '../../test/odoo-pool.js';
+import { demoDataset, loadOdooDataset, startEmbeddedOdoo } from '../index.js';
 
 // A fixed day in the past: everything must stay relative to it, not to the real today.
 const asOf = new Date('2025-03-15T12:00:00Z');
 
 describe('startEmbeddedOdoo (PGlite over the PostgreSQL wire protocol)', () => {
-  let odoo: EmbeddedOdoo | undefined;
-  let pool: pg.Pool | undefined;
-
-  beforeAll(async () => {
-    odoo = await startEmbeddedOdoo({ dataset: demoDataset(), asOf });
+  const odoo = useOdooPool(() => startEmbeddedOdoo({ dataset: demoDataset(), asOf }), {
     // PGlite serves one connection at a time.
-    pool = new pg.Pool({ connectionString: odoo.connectionString, max: 1, connectionTimeoutMillis: 5_000 });
+    max: 1,
+    notOpened: 'Embedded Odoo did not start',
   });
-
-  afterAll(async () => {
-    await pool?.end();
-    await odoo?.close();
-  });
-
-  const connectedPool = () => {
-    if (pool === undefined) throw new Error('Embedded Odoo did not start');
-    return pool;
-  };
+  const connectedPool = odoo.pool;
 
   it('serves the real pg driver on 127.0.0.1', async () => {
-    expect(odoo?.connectionString).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(odoo.connectionString()).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
     const result = await connectedPool().query('SELECT 1 AS one');
     expect(result.rows).toEqual([{ one: 1 }]);
   });

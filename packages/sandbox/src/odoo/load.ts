@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { isoDate, odooDateTime, resolveAsOf } from '../dataset/dates.js';
 import { odooMoveName } from '../dataset/odoo.js';
-import type { Dataset, OdooInvoice } from '../dataset/types.js';
+import type { Dataset, DayOffset, Instant, OdooInvoice } from '../dataset/types.js';
 import { ODOO_SCHEMA_SQL, ODOO_TABLES } from './schema.js';
 
 /** Anything that runs one parameterized statement: a pg Client or Pool, or a PGlite instance. */
@@ -80,7 +80,40 @@ function splitStatements(sql: string): string[] {
 
 type Row = readonly unknown[];
 
-async function insertRows(db: Queryable, table: string, columns: readonly string[], rows: readonly Row[]) {
+/** One table's rows, ready to insert. */
+interface TableRows {
+  table: string;
+  columns: readonly string[];
+  rows: readonly Row[];
+}
+
+/**
+ * A column of a table loaded from dataset records of type T: either a field of the record, stored
+ * in the column named after it in snake_case (`completeName` → `complete_name`), or a column name
+ * with the value computed from the record.
+ */
+type Column<T> = (keyof T & string) | Computed<T>;
+type Computed<T> = readonly [column: string, value: (record: T) => unknown];
+
+function snakeCase(field: string): string {
+  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+function tableRows<T>(
+  table: string,
+  records: readonly T[],
+  columns: readonly NoInfer<Column<T>>[],
+): TableRows {
+  return {
+    table,
+    columns: columns.map((column) => (typeof column === 'string' ? snakeCase(column) : column[0])),
+    rows: records.map((record) =>
+      columns.map((column) => (typeof column === 'string' ? record[column] : column[1](record))),
+    ),
+  };
+}
+
+async function insertRows(db: Queryable, { table, columns, rows }: TableRows): Promise<void> {
   const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / columns.length));
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
@@ -104,290 +137,153 @@ function translated(value: string): string {
 }
 
 async function insertOdooRows(db: Queryable, dataset: Dataset, asOf: Date): Promise<void> {
+  // In order: a table's rows only reference tables inserted before it.
+  for (const table of odooTables(dataset, asOf)) await insertRows(db, table);
+}
+
+function odooTables(dataset: Dataset, asOf: Date): TableRows[] {
   const odoo = dataset.odoo;
-  const when = (instant: Parameters<typeof odooDateTime>[0]) => odooDateTime(instant, asOf);
-  const day = (offset: number | null) => (offset === null ? null : isoDate(offset, asOf));
+  const when = (instant: Instant) => odooDateTime(instant, asOf);
+  /** A date column from a day-offset field, named after it like a plain field. */
+  const date = <K extends string>(field: K): Computed<Record<K, DayOffset | null>> => [
+    snakeCase(field),
+    (record) => (record[field] === null ? null : isoDate(record[field], asOf)),
+  ];
+  /** A datetime column from an instant field, named after it like a plain field. */
+  const dateTime = <K extends string>(field: K): Computed<Record<K, Instant>> => [
+    snakeCase(field),
+    (record) => when(record[field]),
+  ];
+  /** `create_date` and `write_date`, both from one instant field (records the dataset never edits). */
+  const stamps = <K extends string>(field: K): Computed<Record<K, Instant>>[] => [
+    ['create_date', (record) => when(record[field])],
+    ['write_date', (record) => when(record[field])],
+  ];
+  const company: Computed<unknown> = ['company_id', () => odoo.company.id];
+  const invoicesById = new Map<number, OdooInvoice>(odoo.invoices.map((invoice) => [invoice.id, invoice]));
+  const reversalRef = (invoice: OdooInvoice) => {
+    const reversed = invoice.reversedEntryId === null ? undefined : invoicesById.get(invoice.reversedEntryId);
+    return reversed === undefined ? null : `Reversal of: ${odooMoveName(reversed, asOf)}`;
+  };
 
-  await insertRows(
-    db,
-    'res_country',
-    ['id', 'code', 'name'],
-    odoo.countries.map((country) => [country.id, country.code, translated(country.name)]),
-  );
-  await insertRows(
-    db,
-    'res_currency',
-    ['id', 'name', 'symbol', 'rounding', 'active'],
-    odoo.currencies.map((currency) => [
-      currency.id,
-      currency.name,
-      currency.symbol,
-      currency.rounding,
-      currency.active,
-    ]),
-  );
-
-  // Partners reference each other; the dataset lists parents first, so one ordered insert suffices.
-  await insertRows(
-    db,
-    'res_partner',
-    [
+  return [
+    tableRows('res_country', odoo.countries, ['id', 'code', ['name', (country) => translated(country.name)]]),
+    tableRows('res_currency', odoo.currencies, ['id', 'name', 'symbol', 'rounding', 'active']),
+    // Partners reference each other; the dataset lists parents first, so one ordered insert suffices.
+    tableRows('res_partner', odoo.partners, [
       'id',
       'name',
-      'complete_name',
-      'parent_id',
-      'commercial_partner_id',
-      'is_company',
+      'completeName',
+      'parentId',
+      'commercialPartnerId',
+      'isCompany',
       'type',
       'ref',
       'vat',
       'email',
-      'email_normalized',
+      'emailNormalized',
       'phone',
       'mobile',
       'website',
-      'function',
+      ['function', (partner) => partner.jobFunction],
       'street',
       'city',
       'zip',
-      'country_id',
-      'customer_rank',
-      'supplier_rank',
+      'countryId',
+      'customerRank',
+      'supplierRank',
       'active',
-      'create_date',
-      'write_date',
-    ],
-    odoo.partners.map((partner) => [
-      partner.id,
-      partner.name,
-      partner.completeName,
-      partner.parentId,
-      partner.commercialPartnerId,
-      partner.isCompany,
-      partner.type,
-      partner.ref,
-      partner.vat,
-      partner.email,
-      partner.emailNormalized,
-      partner.phone,
-      partner.mobile,
-      partner.website,
-      partner.jobFunction,
-      partner.street,
-      partner.city,
-      partner.zip,
-      partner.countryId,
-      partner.customerRank,
-      partner.supplierRank,
-      partner.active,
-      when(partner.createDate),
-      when(partner.writeDate),
+      dateTime('createDate'),
+      dateTime('writeDate'),
     ]),
-  );
-  await insertRows(
-    db,
-    'res_users',
-    ['id', 'login', 'partner_id', 'active'],
-    odoo.users.map((user) => [user.id, user.login, user.partnerId, user.active]),
-  );
-  await insertRows(
-    db,
-    'res_company',
-    ['id', 'name', 'partner_id', 'currency_id'],
-    [[odoo.company.id, odoo.company.name, odoo.company.partnerId, odoo.company.currencyId]],
-  );
-  await insertRows(
-    db,
-    'product_template',
-    ['id', 'name', 'detailed_type', 'type', 'list_price', 'sale_ok', 'active', 'create_date', 'write_date'],
-    odoo.products.map((product) => [
-      product.templateId,
-      translated(product.name),
-      product.detailedType,
+    tableRows('res_users', odoo.users, ['id', 'login', 'partnerId', 'active']),
+    tableRows('res_company', [odoo.company], ['id', 'name', 'partnerId', 'currencyId']),
+    tableRows('product_template', odoo.products, [
+      ['id', (product) => product.templateId],
+      ['name', (product) => translated(product.name)],
+      'detailedType',
       // Odoo 17 derives the legacy `type` from `detailed_type`.
-      product.detailedType,
-      product.listPrice,
-      product.saleOk,
-      product.active,
-      when(product.createDate),
-      when(product.createDate),
+      ['type', (product) => product.detailedType],
+      'listPrice',
+      'saleOk',
+      'active',
+      ...stamps('createDate'),
     ]),
-  );
-  await insertRows(
-    db,
-    'product_product',
-    ['id', 'product_tmpl_id', 'default_code', 'barcode', 'active'],
-    odoo.products.map((product) => [
-      product.productId,
-      product.templateId,
-      product.defaultCode,
-      product.barcode,
-      product.active,
+    tableRows('product_product', odoo.products, [
+      ['id', (product) => product.productId],
+      ['product_tmpl_id', (product) => product.templateId],
+      'defaultCode',
+      'barcode',
+      'active',
     ]),
-  );
-  await insertRows(
-    db,
-    'stock_location',
-    ['id', 'name', 'complete_name', 'usage', 'active'],
-    odoo.locations.map((location) => [
-      location.id,
-      location.name,
-      location.completeName,
-      location.usage,
-      location.active,
-    ]),
-  );
-  await insertRows(
-    db,
-    'stock_quant',
-    ['id', 'product_id', 'location_id', 'quantity', 'reserved_quantity'],
-    odoo.quants.map((quant) => [
-      quant.id,
-      quant.productId,
-      quant.locationId,
-      quant.quantity,
-      quant.reservedQuantity,
-    ]),
-  );
-  await insertRows(
-    db,
-    'sale_order',
-    [
+    tableRows('stock_location', odoo.locations, ['id', 'name', 'completeName', 'usage', 'active']),
+    tableRows('stock_quant', odoo.quants, ['id', 'productId', 'locationId', 'quantity', 'reservedQuantity']),
+    tableRows('sale_order', odoo.saleOrders, [
       'id',
       'name',
-      'partner_id',
-      'partner_invoice_id',
-      'partner_shipping_id',
+      'partnerId',
+      'partnerInvoiceId',
+      'partnerShippingId',
       'state',
-      'date_order',
-      'validity_date',
-      'amount_untaxed',
-      'amount_tax',
-      'amount_total',
-      'invoice_status',
-      'currency_id',
-      'user_id',
-      'client_order_ref',
-      'company_id',
-      'create_date',
-      'write_date',
-    ],
-    odoo.saleOrders.map((order) => [
-      order.id,
-      order.name,
-      order.partnerId,
-      order.partnerInvoiceId,
-      order.partnerShippingId,
-      order.state,
-      when(order.dateOrder),
-      day(order.validityDate),
-      order.amountUntaxed,
-      order.amountTax,
-      order.amountTotal,
-      order.invoiceStatus,
-      order.currencyId,
-      order.userId,
-      order.clientOrderRef,
-      odoo.company.id,
-      when(order.dateOrder),
-      when(order.dateOrder),
+      dateTime('dateOrder'),
+      date('validityDate'),
+      'amountUntaxed',
+      'amountTax',
+      'amountTotal',
+      'invoiceStatus',
+      'currencyId',
+      'userId',
+      'clientOrderRef',
+      company,
+      ...stamps('dateOrder'),
     ]),
-  );
-  await insertRows(
-    db,
-    'sale_order_line',
-    [
-      'id',
-      'order_id',
-      'sequence',
-      'product_id',
-      'name',
-      'product_uom_qty',
-      'price_unit',
-      'discount',
-      'price_subtotal',
-      'price_tax',
-      'price_total',
-      'qty_delivered',
-      'qty_invoiced',
-      'display_type',
-      'currency_id',
-    ],
-    odoo.saleOrders.flatMap((order) =>
-      order.lines.map((line) => [
-        line.id,
-        line.orderId,
-        line.sequence,
-        line.productId,
-        line.name,
-        line.quantity,
-        line.priceUnit,
-        line.discount,
-        line.priceSubtotal,
-        line.priceTax,
-        line.priceTotal,
-        line.qtyDelivered,
-        line.qtyInvoiced,
-        line.displayType,
-        order.currencyId,
-      ]),
+    tableRows(
+      'sale_order_line',
+      // Lines carry their order's currency, as Odoo stores it on each line.
+      odoo.saleOrders.flatMap((order) =>
+        order.lines.map((line) => ({ ...line, currencyId: order.currencyId })),
+      ),
+      [
+        'id',
+        'orderId',
+        'sequence',
+        'productId',
+        'name',
+        ['product_uom_qty', (line) => line.quantity],
+        'priceUnit',
+        'discount',
+        'priceSubtotal',
+        'priceTax',
+        'priceTotal',
+        'qtyDelivered',
+        'qtyInvoiced',
+        'displayType',
+        'currencyId',
+      ],
     ),
-  );
-
-  const invoicesById = new Map<number, OdooInvoice>(odoo.invoices.map((invoice) => [invoice.id, invoice]));
-  // Reversals point at their invoice, which always has a lower id: the ordered insert satisfies the FK.
-  await insertRows(
-    db,
-    'account_move',
-    [
+    // Reversals point at their invoice, which always has a lower id: the ordered insert satisfies the FK.
+    tableRows('account_move', odoo.invoices, [
       'id',
-      'name',
-      'ref',
-      'move_type',
+      ['name', (invoice) => odooMoveName(invoice, asOf)],
+      ['ref', reversalRef],
+      'moveType',
       'state',
-      'partner_id',
-      'commercial_partner_id',
-      'invoice_date',
-      'invoice_date_due',
-      'amount_untaxed',
-      'amount_tax',
-      'amount_total',
-      'amount_residual',
-      'payment_state',
-      'currency_id',
-      'invoice_origin',
-      'reversed_entry_id',
-      'company_id',
-      'create_date',
-      'write_date',
-    ],
-    odoo.invoices.map((invoice) => {
-      const reversed =
-        invoice.reversedEntryId === null ? undefined : invoicesById.get(invoice.reversedEntryId);
-      return [
-        invoice.id,
-        odooMoveName(invoice, asOf),
-        reversed === undefined ? null : `Reversal of: ${odooMoveName(reversed, asOf)}`,
-        invoice.moveType,
-        invoice.state,
-        invoice.partnerId,
-        invoice.commercialPartnerId,
-        day(invoice.invoiceDate),
-        day(invoice.invoiceDateDue),
-        invoice.amountUntaxed,
-        invoice.amountTax,
-        invoice.amountTotal,
-        invoice.amountResidual,
-        invoice.paymentState,
-        invoice.currencyId,
-        invoice.invoiceOrigin,
-        invoice.reversedEntryId,
-        odoo.company.id,
-        when(invoice.createDate),
-        when(invoice.createDate),
-      ];
-    }),
-  );
+      'partnerId',
+      'commercialPartnerId',
+      date('invoiceDate'),
+      date('invoiceDateDue'),
+      'amountUntaxed',
+      'amountTax',
+      'amountTotal',
+      'amountResidual',
+      'paymentState',
+      'currencyId',
+      'invoiceOrigin',
+      'reversedEntryId',
+      company,
+      ...stamps('createDate'),
+    ]),
+  ];
 }
 
 /** After explicit ids, move every serial past the highest id so that later inserts do not collide. */

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectOdooDatabaseMatches } from '../../test/odoo-expectations.js';
+import { useOdooPool } from '../../test/odoo-pool.js';
 import {
   createOdooDatabase,
   DEFAULT_ADMIN_URL,
   demoDataset,
   generateDataset,
   loadOdooDataset,
-  type OdooDatabase,
   postgresAvailable,
 } from '../index.js';
 
@@ -37,30 +37,17 @@ async function databaseExists(name: string): Promise<boolean> {
 describe.skipIf(!reachable)('createOdooDatabase (real PostgreSQL)', () => {
   // Default asOf: today. The data must be relative to the server's own CURRENT_DATE.
   const asOf = new Date();
-  let database: OdooDatabase | undefined;
-  let pool: pg.Pool | undefined;
-
-  beforeAll(async () => {
-    database = await createOdooDatabase({ adminUrl, dataset: demoDataset() });
-    pool = new pg.Pool({
-      connectionString: database.connectionString,
-      max: 2,
-      connectionTimeoutMillis: 5_000,
-    });
-  });
-
-  afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
-  });
-
-  const connectedPool = () => {
-    if (pool === undefined) throw new Error('Odoo database was not created');
-    return pool;
-  };
+  const odoo = useOdooPool(
+    async () => {
+      const database = await createOdooDatabase({ adminUrl, dataset: demoDataset() });
+      return { connectionString: database.connectionString, close: () => database.drop() };
+    },
+    { max: 2, notOpened: 'Odoo database was not created' },
+  );
+  const connectedPool = odoo.pool;
 
   it('creates a uniquely named sb_odoo_ database', async () => {
-    const name = new URL(database?.connectionString ?? 'postgres://x/none').pathname.slice(1);
+    const name = new URL(odoo.connectionString() ?? 'postgres://x/none').pathname.slice(1);
     expect(name).toMatch(/^sb_odoo_[0-9a-f]{12}$/);
     expect(await databaseExists(name)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { postgresAvailable as probePostgres, withPgClient } from '@switchboard/pg-support';
+import type pg from 'pg';
 import { demoDataset } from '../dataset/generate.js';
 import type { Dataset } from '../dataset/types.js';
 import { loadOdooDataset } from './load.js';
@@ -8,6 +9,7 @@ import { loadOdooDataset } from './load.js';
 export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+const QUERY_TIMEOUT_MS = 60_000;
 const PROBE_TIMEOUT_MS = 2_000;
 
 export interface OdooDatabaseOptions {
@@ -30,35 +32,20 @@ function resolveAdminUrl(adminUrl: string | undefined): string {
   return adminUrl ?? process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
 }
 
-async function withClient<T>(
-  connectionString: string,
-  timeoutMs: number,
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> {
-  const client = new pg.Client({
-    connectionString,
-    connectionTimeoutMillis: timeoutMs,
-    // A half-open server must not hang a test run; loading takes well under this.
-    query_timeout: Math.max(timeoutMs, 60_000),
-  });
-  // An idle client losing its server emits 'error'; without a listener that would crash the process.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+/**
+ * A client for one-off statements. A half-open server must not hang a test run: loading takes well
+ * under the query timeout.
+ */
+function withClient<T>(connectionString: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPgClient(
+    { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS },
+    work,
+  );
 }
 
 /** True when a PostgreSQL server answers at the URL within about two seconds. */
 export async function postgresAvailable(adminUrl?: string): Promise<boolean> {
-  try {
-    await withClient(resolveAdminUrl(adminUrl), PROBE_TIMEOUT_MS, (client) => client.query('SELECT 1'));
-    return true;
-  } catch {
-    return false;
-  }
+  return probePostgres(resolveAdminUrl(adminUrl), PROBE_TIMEOUT_MS);
 }
 
 /**
@@ -73,12 +60,12 @@ export async function createOdooDatabase(options: OdooDatabaseOptions = {}): Pro
   const connectionString = databaseUrl.toString();
 
   // The name is generated from hex digits only, so quoting it as an identifier is safe.
-  await withClient(adminUrl, CONNECT_TIMEOUT_MS, (admin) => admin.query(`CREATE DATABASE "${databaseName}"`));
+  await withClient(adminUrl, (admin) => admin.query(`CREATE DATABASE "${databaseName}"`));
 
   let dropped = false;
   const drop = async (): Promise<void> => {
     if (dropped) return;
-    await withClient(adminUrl, CONNECT_TIMEOUT_MS, async (admin) => {
+    await withClient(adminUrl, async (admin) => {
       await admin.query(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
         [databaseName],
@@ -89,7 +76,7 @@ export async function createOdooDatabase(options: OdooDatabaseOptions = {}): Pro
   };
 
   try {
-    await withClient(connectionString, CONNECT_TIMEOUT_MS, (client) =>
+    await withClient(connectionString, (client) =>
       loadOdooDataset(client, options.dataset ?? demoDataset(), { asOf: options.asOf }),
     );
   } catch (error) {

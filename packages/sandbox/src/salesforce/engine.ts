@@ -1,4 +1,4 @@
-import { salesforceId18 } from '../dataset/ids.js';
+import { salesforceRecordId } from '../dataset/ids.js';
 import type { FieldDef, FieldValue, ObjectDef, Row } from './schema.js';
 import {
   findField,
@@ -61,7 +61,7 @@ export class RecordStore {
     let id: string;
     do {
       this.#counter += 1;
-      id = salesforceId18(`${object.keyPrefix}${this.pod}0${base62(this.#counter, 9)}`);
+      id = salesforceRecordId(object.keyPrefix, this.pod, this.#counter);
     } while (this.table(object.name).has(id));
     const stamp = sfDateTime(this.now());
     const full: Row = { ...row, Id: id, CreatedDate: stamp, LastModifiedDate: stamp };
@@ -114,17 +114,6 @@ export class RecordStore {
     if (id.startsWith('001')) return typeof row.Id === 'string' ? row.Id : undefined;
     return typeof row.AccountId === 'string' ? row.AccountId : undefined;
   }
-}
-
-function base62(value: number, width: number): string {
-  const digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  let remaining = value;
-  let result = '';
-  while (remaining > 0) {
-    result = digits.charAt(remaining % 62) + result;
-    remaining = Math.floor(remaining / 62);
-  }
-  return result.padStart(width, '0').slice(-width);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -92,6 +92,22 @@ const owner = () =>
 const audit = () => [field('CreatedDate', 'datetime'), field('LastModifiedDate', 'datetime')];
 const currencyIso = () =>
   field('CurrencyIsoCode', 'picklist', { picklist: ['EUR', 'USD'], label: 'Currency ISO Code' });
+/** Fields Salesforce computes itself: readable, never written by a create or an update. */
+const computed = { createable: false, updateable: false } as const;
+/** A person's name fields: Name is the compound of FirstName and LastName, never written directly. */
+const personName = () => [
+  field('FirstName', 'string'),
+  field('LastName', 'string', { nillable: false }),
+  field('Name', 'string', { nillable: false, ...computed, label: 'Full Name' }),
+];
+/** A standard object, labelled with its API name as in an org without renamed tabs. */
+const sobject = (name: string, labelPlural: string, keyPrefix: string, fields: FieldDef[]): ObjectDef => ({
+  name,
+  label: name,
+  labelPlural,
+  keyPrefix,
+  fields,
+});
 
 /** Salesforce's default opportunity stages. */
 export const OPPORTUNITY_STAGES = [
@@ -130,144 +146,99 @@ export const TASK_STATUSES = [
 ];
 
 export const OBJECTS: readonly ObjectDef[] = [
-  {
-    name: 'Account',
-    label: 'Account',
-    labelPlural: 'Accounts',
-    keyPrefix: '001',
-    fields: [
-      field('Id', 'id', { label: 'Account ID' }),
-      field('Name', 'string', { nillable: false, label: 'Account Name' }),
-      field('Website', 'url'),
-      field('Industry', 'picklist', {
-        picklist: [
-          'Agriculture',
-          'Construction',
-          'Energy',
-          'Engineering',
-          'Healthcare',
-          'Hospitality',
-          'Machinery',
-          'Manufacturing',
-          'Recreation',
-          'Retail',
-          'Technology',
-          'Transportation',
-          'Other',
-        ],
-      }),
-      field('NumberOfEmployees', 'int', { label: 'Employees' }),
-      field('AnnualRevenue', 'currency'),
-      field('Phone', 'phone'),
-      field('BillingCity', 'string'),
-      field('BillingCountry', 'string'),
-      field('BillingCountryCode', 'string', { label: 'Billing Country Code' }),
-      field('Description', 'textarea'),
-      currencyIso(),
-      owner(),
-      ...audit(),
-    ],
-  },
-  {
-    name: 'Contact',
-    label: 'Contact',
-    labelPlural: 'Contacts',
-    keyPrefix: '003',
-    fields: [
-      field('Id', 'id', { label: 'Contact ID' }),
-      field('FirstName', 'string'),
-      field('LastName', 'string', { nillable: false }),
-      // Compound name: computed from FirstName and LastName, never written directly.
-      field('Name', 'string', { nillable: false, createable: false, updateable: false, label: 'Full Name' }),
-      field('Email', 'email'),
-      field('Title', 'string'),
-      field('Phone', 'phone'),
-      field('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account' }),
-      owner(),
-      ...audit(),
-    ],
-  },
-  {
-    name: 'Opportunity',
-    label: 'Opportunity',
-    labelPlural: 'Opportunities',
-    keyPrefix: '006',
-    fields: [
-      field('Id', 'id', { label: 'Opportunity ID' }),
-      field('Name', 'string', { nillable: false }),
-      field('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account' }),
-      field('Amount', 'currency'),
-      currencyIso(),
-      field('StageName', 'picklist', { picklist: OPPORTUNITY_STAGES, nillable: false, label: 'Stage' }),
-      field('Probability', 'percent'),
-      field('CloseDate', 'date', { nillable: false }),
-      field('IsClosed', 'boolean', {
-        createable: false,
-        updateable: false,
-        nillable: false,
-        label: 'Closed',
-      }),
-      field('IsWon', 'boolean', { createable: false, updateable: false, nillable: false, label: 'Won' }),
-      field('Description', 'textarea'),
-      owner(),
-      ...audit(),
-    ],
-  },
-  {
-    name: 'Task',
-    label: 'Task',
-    labelPlural: 'Tasks',
-    keyPrefix: '00T',
-    fields: [
-      field('Id', 'id', { label: 'Activity ID' }),
-      field('Subject', 'string'),
-      field('Description', 'textarea', { label: 'Comments' }),
-      field('Status', 'picklist', { picklist: TASK_STATUSES, nillable: false, defaultValue: 'Not Started' }),
-      field('Priority', 'picklist', {
-        picklist: ['High', 'Normal', 'Low'],
-        nillable: false,
-        defaultValue: 'Normal',
-      }),
-      field('Type', 'picklist', { picklist: ['Call', 'Email', 'Meeting', 'Other'] }),
-      field('TaskSubtype', 'picklist', {
-        picklist: ['Task', 'Email', 'Call'],
-        defaultValue: 'Task',
-        updateable: false,
-      }),
-      field('ActivityDate', 'date', { label: 'Due Date Only' }),
-      field('WhatId', 'reference', {
-        referenceTo: ['Account', 'Opportunity'],
-        relationshipName: 'What',
-        label: 'Related To ID',
-      }),
-      field('WhoId', 'reference', { referenceTo: ['Contact'], relationshipName: 'Who', label: 'Name ID' }),
-      // Derived by Salesforce from WhatId/WhoId.
-      field('AccountId', 'reference', {
-        referenceTo: ['Account'],
-        relationshipName: 'Account',
-        createable: false,
-        updateable: false,
-      }),
-      owner(),
-      ...audit(),
-    ],
-  },
-  {
-    name: 'User',
-    label: 'User',
-    labelPlural: 'Users',
-    keyPrefix: '005',
-    fields: [
-      field('Id', 'id', { label: 'User ID' }),
-      field('FirstName', 'string'),
-      field('LastName', 'string', { nillable: false }),
-      field('Name', 'string', { nillable: false, createable: false, updateable: false, label: 'Full Name' }),
-      field('Email', 'email', { nillable: false }),
-      field('Title', 'string'),
-      field('IsActive', 'boolean', { nillable: false }),
-      ...audit(),
-    ],
-  },
+  sobject('Account', 'Accounts', '001', [
+    field('Id', 'id', { label: 'Account ID' }),
+    field('Name', 'string', { nillable: false, label: 'Account Name' }),
+    field('Website', 'url'),
+    field('Industry', 'picklist', {
+      picklist: [
+        'Agriculture',
+        'Construction',
+        'Energy',
+        'Engineering',
+        'Healthcare',
+        'Hospitality',
+        'Machinery',
+        'Manufacturing',
+        'Recreation',
+        'Retail',
+        'Technology',
+        'Transportation',
+        'Other',
+      ],
+    }),
+    field('NumberOfEmployees', 'int', { label: 'Employees' }),
+    field('AnnualRevenue', 'currency'),
+    field('Phone', 'phone'),
+    field('BillingCity', 'string'),
+    field('BillingCountry', 'string'),
+    field('BillingCountryCode', 'string', { label: 'Billing Country Code' }),
+    field('Description', 'textarea'),
+    currencyIso(),
+    owner(),
+    ...audit(),
+  ]),
+  sobject('Contact', 'Contacts', '003', [
+    field('Id', 'id', { label: 'Contact ID' }),
+    ...personName(),
+    field('Email', 'email'),
+    field('Title', 'string'),
+    field('Phone', 'phone'),
+    field('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account' }),
+    owner(),
+    ...audit(),
+  ]),
+  sobject('Opportunity', 'Opportunities', '006', [
+    field('Id', 'id', { label: 'Opportunity ID' }),
+    field('Name', 'string', { nillable: false }),
+    field('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account' }),
+    field('Amount', 'currency'),
+    currencyIso(),
+    field('StageName', 'picklist', { picklist: OPPORTUNITY_STAGES, nillable: false, label: 'Stage' }),
+    field('Probability', 'percent'),
+    field('CloseDate', 'date', { nillable: false }),
+    field('IsClosed', 'boolean', { ...computed, nillable: false, label: 'Closed' }),
+    field('IsWon', 'boolean', { ...computed, nillable: false, label: 'Won' }),
+    field('Description', 'textarea'),
+    owner(),
+    ...audit(),
+  ]),
+  sobject('Task', 'Tasks', '00T', [
+    field('Id', 'id', { label: 'Activity ID' }),
+    field('Subject', 'string'),
+    field('Description', 'textarea', { label: 'Comments' }),
+    field('Status', 'picklist', { picklist: TASK_STATUSES, nillable: false, defaultValue: 'Not Started' }),
+    field('Priority', 'picklist', {
+      picklist: ['High', 'Normal', 'Low'],
+      nillable: false,
+      defaultValue: 'Normal',
+    }),
+    field('Type', 'picklist', { picklist: ['Call', 'Email', 'Meeting', 'Other'] }),
+    field('TaskSubtype', 'picklist', {
+      picklist: ['Task', 'Email', 'Call'],
+      defaultValue: 'Task',
+      updateable: false,
+    }),
+    field('ActivityDate', 'date', { label: 'Due Date Only' }),
+    field('WhatId', 'reference', {
+      referenceTo: ['Account', 'Opportunity'],
+      relationshipName: 'What',
+      label: 'Related To ID',
+    }),
+    field('WhoId', 'reference', { referenceTo: ['Contact'], relationshipName: 'Who', label: 'Name ID' }),
+    // Derived by Salesforce from WhatId/WhoId.
+    field('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account', ...computed }),
+    owner(),
+    ...audit(),
+  ]),
+  sobject('User', 'Users', '005', [
+    field('Id', 'id', { label: 'User ID' }),
+    ...personName(),
+    field('Email', 'email', { nillable: false }),
+    field('Title', 'string'),
+    field('IsActive', 'boolean', { nillable: false }),
+    ...audit(),
+  ]),
 ];
 
 export function findObject(name: string): ObjectDef | undefined {
@@ -296,11 +267,9 @@ export function isSalesforceId(value: string): boolean {
 
 /** The describe result of an object, in the shape of `GET /sobjects/{Type}/describe` (subset). */
 export function describeObject(object: ObjectDef, version: string) {
+  const { fields, ...names } = object;
   return {
-    name: object.name,
-    label: object.label,
-    labelPlural: object.labelPlural,
-    keyPrefix: object.keyPrefix,
+    ...names,
     createable: object.name !== 'User',
     updateable: object.name !== 'User',
     deletable: false,
@@ -312,7 +281,7 @@ export function describeObject(object: ObjectDef, version: string) {
       describe: `/services/data/v${version}/sobjects/${object.name}/describe`,
       rowTemplate: `/services/data/v${version}/sobjects/${object.name}/{ID}`,
     },
-    fields: object.fields.map((def) => ({
+    fields: fields.map((def) => ({
       name: def.name,
       label: def.label,
       type: def.type,

@@ -1,7 +1,7 @@
 import { isoDate, isoDateTime } from '../dataset/dates.js';
-import type { Dataset } from '../dataset/types.js';
+import type { Dataset, Instant } from '../dataset/types.js';
 import { RecordStore } from './engine.js';
-import { findObject, type ObjectDef } from './schema.js';
+import { findObject, type ObjectDef, type Row } from './schema.js';
 
 const sfStamp = (iso: string) => iso.replace('Z', '+0000');
 
@@ -27,7 +27,7 @@ export function seedStore(
   const account = objectDef('Account');
   const contact = objectDef('Contact');
   const opportunity = objectDef('Opportunity');
-  const created = (instant: { day: number; minuteOfDay: number }) => sfStamp(isoDateTime(instant, asOf));
+  const created = (instant: Instant) => sfStamp(isoDateTime(instant, asOf));
 
   for (const member of dataset.seller.staff) {
     const stamp = created({ day: -2000, minuteOfDay: 480 });
@@ -50,12 +50,26 @@ export function seedStore(
     IsActive: true,
   });
 
+  /** A seeded record: its id, owner and creation stamp (never modified since) around its own fields. */
+  const putOwned = (
+    def: ObjectDef,
+    record: { id: string; ownerId: string; createdDate: Instant },
+    fields: Row,
+  ) => {
+    const stamp = created(record.createdDate);
+    store.put(def, {
+      Id: record.id,
+      ...fields,
+      OwnerId: record.ownerId,
+      CreatedDate: stamp,
+      LastModifiedDate: stamp,
+    });
+  };
+
   const customers = new Map(dataset.customers.map((customer) => [customer.key, customer]));
   for (const record of salesforce.accounts) {
     const customer = customers.get(record.customerKey);
-    const stamp = created(record.createdDate);
-    store.put(account, {
-      Id: record.id,
+    putOwned(account, record, {
       Name: record.name,
       Website: record.website,
       Industry: record.industry,
@@ -67,30 +81,20 @@ export function seedStore(
       BillingCountryCode: customer?.country ?? null,
       Description: null,
       CurrencyIsoCode: customer?.currency ?? 'EUR',
-      OwnerId: record.ownerId,
-      CreatedDate: stamp,
-      LastModifiedDate: stamp,
     });
   }
   for (const record of salesforce.contacts) {
-    const stamp = created(record.createdDate);
-    store.put(contact, {
-      Id: record.id,
+    putOwned(contact, record, {
       FirstName: record.firstName,
       LastName: record.lastName,
       Email: record.email,
       Title: record.title,
       Phone: record.phone,
       AccountId: record.accountId,
-      OwnerId: record.ownerId,
-      CreatedDate: stamp,
-      LastModifiedDate: stamp,
     });
   }
   for (const record of salesforce.opportunities) {
-    const stamp = created(record.createdDate);
-    store.put(opportunity, {
-      Id: record.id,
+    putOwned(opportunity, record, {
       Name: record.name,
       AccountId: record.accountId,
       Amount: record.amount,
@@ -99,9 +103,6 @@ export function seedStore(
       Probability: record.probability,
       CloseDate: isoDate(record.closeDate, asOf),
       Description: null,
-      OwnerId: record.ownerId,
-      CreatedDate: stamp,
-      LastModifiedDate: stamp,
     });
   }
   return { store, integrationUserId };

@@ -465,12 +465,35 @@ export function parseOrderBy(stream: TokenStream): OrderItem[] {
   return items;
 }
 
-export function parseInteger(stream: TokenStream, clause: string): number {
+/** `LIMIT n` or `OFFSET n` when the next token is that keyword; undefined when the clause is absent. */
+export function parseCountClause(stream: TokenStream, clause: 'LIMIT' | 'OFFSET'): number | undefined {
+  if (!stream.isKeyword(clause)) return undefined;
+  stream.next();
   const token = stream.next();
   if (token.kind !== 'number' || !Number.isInteger(token.value) || token.value < 0) {
     throw unexpected(token, `${clause} takes a non-negative integer`);
   }
   return token.value;
+}
+
+/** The optional clauses a SOQL query and a SOSL `RETURNING` item share, in the order they must come. */
+export type FilterClauses = Pick<SoqlQuery, 'where' | 'orderBy' | 'limit'>;
+
+/** Parses `[WHERE condition] [ORDER BY items] [LIMIT n]`. */
+export function parseFilterClauses(stream: TokenStream): FilterClauses {
+  const clauses: FilterClauses = { orderBy: [] };
+  if (stream.isKeyword('WHERE')) {
+    stream.next();
+    clauses.where = parseCondition(stream);
+  }
+  if (stream.isKeyword('ORDER')) {
+    stream.next();
+    stream.expectKeyword('BY');
+    clauses.orderBy = parseOrderBy(stream);
+  }
+  const limit = parseCountClause(stream, 'LIMIT');
+  if (limit !== undefined) clauses.limit = limit;
+  return clauses;
 }
 
 /** Parses one SOQL SELECT statement of the supported subset. */
@@ -488,30 +511,17 @@ export function parseSoql(source: string): SoqlQuery {
   if (objectToken.kind !== 'ident' || RESERVED.has(objectToken.upper)) {
     throw unexpected(objectToken, 'expected an object name');
   }
-  const query: SoqlQuery = { fields, object: objectToken.text, orderBy: [] };
   const afterObject = stream.peek();
   if (afterObject.kind === 'ident' && !RESERVED.has(afterObject.upper)) {
     throw malformed(`Aliases are not supported by the Salesforce sandbox (position ${afterObject.at}).`);
   }
-  if (stream.isKeyword('WHERE')) {
-    stream.next();
-    query.where = parseCondition(stream);
-  }
-  if (stream.isKeyword('ORDER')) {
-    stream.next();
-    stream.expectKeyword('BY');
-    query.orderBy = parseOrderBy(stream);
-  }
-  if (stream.isKeyword('LIMIT')) {
-    stream.next();
-    query.limit = parseInteger(stream, 'LIMIT');
-  }
-  if (stream.isKeyword('OFFSET')) {
-    stream.next();
-    query.offset = parseInteger(stream, 'OFFSET');
-    if (query.offset > MAX_OFFSET) {
+  const query: SoqlQuery = { fields, object: objectToken.text, ...parseFilterClauses(stream) };
+  const offset = parseCountClause(stream, 'OFFSET');
+  if (offset !== undefined) {
+    if (offset > MAX_OFFSET) {
       throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
     }
+    query.offset = offset;
   }
   const end = stream.peek();
   if (end.kind !== 'end') throw unexpected(end);

@@ -2,12 +2,11 @@ import type { JsonRecord, RecordStore } from './engine.js';
 import { compileParsed } from './engine.js';
 import type { FieldDef, ObjectDef } from './schema.js';
 import { findObject, isTextType } from './schema.js';
-import type { Condition, FieldRef, OrderItem } from './soql.js';
+import type { Condition, FieldRef, FilterClauses } from './soql.js';
 import {
-  parseCondition,
+  parseCountClause,
   parseFieldRef,
-  parseInteger,
-  parseOrderBy,
+  parseFilterClauses,
   SoqlError,
   TokenStream,
   tokenize,
@@ -22,12 +21,9 @@ import {
 
 type Group = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE';
 
-interface Returning {
+interface Returning extends FilterClauses {
   object: string;
   fields: FieldRef[];
-  where?: Condition;
-  orderBy: OrderItem[];
-  limit?: number;
 }
 
 const malformed = (message: string) => new SoqlError('MALFORMED_SEARCH', message);
@@ -75,36 +71,20 @@ export function parseSosl(source: string): {
     if (returning.length > 0) stream.next();
     const objectToken = stream.next();
     if (objectToken.kind !== 'ident') throw unexpected(objectToken, 'expected an object name');
-    const item: Returning = { object: objectToken.text, fields: [{ path: ['Id'] }], orderBy: [] };
     if (stream.isPunct('(')) {
       stream.next();
-      item.fields = [parseFieldRef(stream)];
+      const fields = [parseFieldRef(stream)];
       while (stream.isPunct(',')) {
         stream.next();
-        item.fields.push(parseFieldRef(stream));
+        fields.push(parseFieldRef(stream));
       }
-      if (stream.isKeyword('WHERE')) {
-        stream.next();
-        item.where = parseCondition(stream);
-      }
-      if (stream.isKeyword('ORDER')) {
-        stream.next();
-        stream.expectKeyword('BY');
-        item.orderBy = parseOrderBy(stream);
-      }
-      if (stream.isKeyword('LIMIT')) {
-        stream.next();
-        item.limit = parseInteger(stream, 'LIMIT');
-      }
+      returning.push({ object: objectToken.text, fields, ...parseFilterClauses(stream) });
       stream.expectPunct(')');
+    } else {
+      returning.push({ object: objectToken.text, fields: [{ path: ['Id'] }], orderBy: [] });
     }
-    returning.push(item);
   } while (stream.isPunct(','));
-  let limit: number | undefined;
-  if (stream.isKeyword('LIMIT')) {
-    stream.next();
-    limit = parseInteger(stream, 'LIMIT');
-  }
+  const limit = parseCountClause(stream, 'LIMIT');
   const end = stream.peek();
   if (end.kind !== 'end') throw unexpected(end);
   return { words, group, returning, ...(limit === undefined ? {} : { limit }) };

@@ -411,15 +411,8 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
         comments: [],
       };
       const auditId = store.newAuditId();
-      const created = {
-        id: store.newCommentId(),
-        authorId: store.agentId,
-        body,
-        // The first comment of a ticket is always public in Zendesk.
-        public: true,
-        auditId,
-        createdAt: now,
-      };
+      // The first comment of a ticket is always public in Zendesk.
+      const created = store.agentComment(body, true, auditId, now);
       ticket.comments.push(created);
       store.tickets.set(ticket.id, ticket);
       const base = baseOf(request);
@@ -428,18 +421,10 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
         .header('location', `${base}/api/v2/tickets/${ticket.id}.json`)
         .send({
           ticket: store.renderTicket(base, ticket),
-          audit: {
-            id: auditId,
-            ticket_id: ticket.id,
-            created_at: now,
-            author_id: store.agentId,
-            metadata: { system: {}, custom: {} },
-            via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
-            events: [
-              { id: store.newAuditId(), type: 'Comment', ...store.renderComment(created) },
-              { id: store.newAuditId(), type: 'Create', field_name: 'status', value: ticket.status },
-            ],
-          },
+          audit: store.renderAudit(auditId, ticket.id, now, [
+            { id: store.newAuditId(), type: 'Comment', ...store.renderComment(created) },
+            { id: store.newAuditId(), type: 'Create', field_name: 'status', value: ticket.status },
+          ]),
         });
     });
 
@@ -472,14 +457,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
       const auditId = store.newAuditId();
       const events: Record<string, unknown>[] = [];
       if (body !== undefined) {
-        const added = {
-          id: store.newCommentId(),
-          authorId: store.agentId,
-          body,
-          public: comment?.public !== false,
-          auditId,
-          createdAt: now,
-        };
+        const added = store.agentComment(body, comment?.public !== false, auditId, now);
         ticket.comments.push(added);
         events.push({ id: store.newAuditId(), type: 'Comment', ...store.renderComment(added) });
       }
@@ -498,15 +476,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
       const base = baseOf(request);
       return {
         ticket: store.renderTicket(base, ticket),
-        audit: {
-          id: auditId,
-          ticket_id: ticket.id,
-          created_at: now,
-          author_id: store.agentId,
-          metadata: { system: {}, custom: {} },
-          via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
-          events,
-        },
+        audit: store.renderAudit(auditId, ticket.id, now, events),
       };
     });
   }

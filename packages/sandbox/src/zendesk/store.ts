@@ -106,50 +106,31 @@ export class ZendeskStore {
   constructor(dataset: Dataset, options: ZendeskStoreOptions = {}) {
     const at = (instant: Instant) => zendeskTime(new Date(isoDateTime(instant, options.asOf)));
     const data = dataset.zendesk;
-    for (const org of data.organizations) {
+    // Store records are the dataset's minus its ground truth (customer, person and staff keys), with
+    // absolute timestamps and arrays of their own (the API changes them).
+    for (const { customerKey, createdAt, ...org } of data.organizations) {
       this.organizations.set(org.id, {
-        id: org.id,
-        name: org.name,
+        ...org,
         domainNames: [...org.domainNames],
-        externalId: org.externalId,
         tags: [...org.tags],
-        createdAt: at(org.createdAt),
-        updatedAt: at(org.createdAt),
+        createdAt: at(createdAt),
+        updatedAt: at(createdAt),
       });
     }
-    for (const user of data.users) {
-      this.users.set(user.id, {
-        id: user.id,
-        name: user.name,
-        email: user.email,
-        phone: user.phone,
-        role: user.role,
-        organizationId: user.organizationId,
-        createdAt: at(user.createdAt),
-        updatedAt: at(user.createdAt),
-      });
+    for (const { customerKey, personKey, staffKey, createdAt, ...user } of data.users) {
+      this.users.set(user.id, { ...user, createdAt: at(createdAt), updatedAt: at(createdAt) });
     }
     let auditId = 80_000_000_001;
-    for (const ticket of data.tickets) {
+    for (const { customerKey, createdAt, updatedAt, comments, ...ticket } of data.tickets) {
       this.tickets.set(ticket.id, {
-        id: ticket.id,
-        subject: ticket.subject,
-        description: ticket.description,
-        status: ticket.status,
-        priority: ticket.priority,
-        type: ticket.type,
-        requesterId: ticket.requesterId,
+        ...ticket,
+        // Tickets of the dataset were all submitted by their requesters.
         submitterId: ticket.requesterId,
-        assigneeId: ticket.assigneeId,
-        organizationId: ticket.organizationId,
         tags: [...ticket.tags],
-        createdAt: at(ticket.createdAt),
-        updatedAt: at(ticket.updatedAt),
-        comments: ticket.comments.map((comment) => ({
-          id: comment.id,
-          authorId: comment.authorId,
-          body: comment.body,
-          public: comment.public,
+        createdAt: at(createdAt),
+        updatedAt: at(updatedAt),
+        comments: comments.map((comment) => ({
+          ...comment,
           auditId: auditId++,
           createdAt: at(comment.createdAt),
         })),
@@ -262,6 +243,11 @@ export class ZendeskStore {
     return this.nextAuditId++;
   }
 
+  /** A new comment by the agent the API token belongs to, made in the audit `auditId`. */
+  agentComment(body: string, isPublic: boolean, auditId: number, createdAt: string): CommentRecord {
+    return { id: this.newCommentId(), authorId: this.agentId, body, public: isPublic, auditId, createdAt };
+  }
+
   // -------------------------------------------------------------------------------------------
   // Rendering to Zendesk's JSON
 
@@ -367,6 +353,24 @@ export class ZendeskStore {
       group_id: null,
       tags: [...org.tags],
       organization_fields: {},
+    };
+  }
+
+  /** The audit of a ticket created or updated through the API by the token's agent. */
+  renderAudit(
+    auditId: number,
+    ticketId: number,
+    createdAt: string,
+    events: readonly Record<string, unknown>[],
+  ): Record<string, unknown> {
+    return {
+      id: auditId,
+      ticket_id: ticketId,
+      created_at: createdAt,
+      author_id: this.agentId,
+      metadata: { system: {}, custom: {} },
+      via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
+      events,
     };
   }
 

@@ -51,3 +51,51 @@ export function isOdooId(value: number): boolean {
 export function optional(value: string | null): string | undefined {
   return value === null || value === '' ? undefined : value;
 }
+
+/*
+ * Pages. Every paged query asks for `limit + 1` rows: the extra row only tells that another page
+ * follows. Offset pages come with the total the query counted (`count(*) OVER ()` as `total`);
+ * keyset pages with the sort key of their last item.
+ */
+
+export interface OffsetPage<T> {
+  items: T[];
+  total: number;
+  hasMore: boolean;
+}
+
+export function offsetPage<R extends { total: number }, T>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T,
+): OffsetPage<T> {
+  return { items: rows.slice(0, limit).map(map), total: rows[0]?.total ?? 0, hasMore: rows.length > limit };
+}
+
+/**
+ * The parameters a keyset query ends with: the sort value and id of the previous page's last row
+ * (nulls on the first page), then `limit + 1`.
+ */
+export function keysetParams<K extends { id: number }>(
+  page: { limit: number; after?: K | undefined },
+  value: (key: K) => string,
+): [string | null, number | null, number] {
+  return [page.after === undefined ? null : value(page.after), page.after?.id ?? null, page.limit + 1];
+}
+
+export interface KeysetPage<T, K> {
+  items: T[];
+  /** The sort key of the last item, when another page follows. */
+  next?: K | undefined;
+}
+
+export function keysetPage<R, T, K>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T,
+  keyOf: (row: R) => K,
+): KeysetPage<T, K> {
+  const kept = rows.slice(0, limit);
+  const last = kept.at(-1);
+  return { items: kept.map(map), next: rows.length > limit && last !== undefined ? keyOf(last) : undefined };
+}

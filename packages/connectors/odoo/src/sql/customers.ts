@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { Sql } from '../db.js';
 import { pgId, pgText } from '../db.js';
 import type { CustomerDetail, CustomerMatch, CustomerSummary, MatchedBy } from '../schemas.js';
-import type { Scope } from './common.js';
-import { ISO_DATETIME, isOdooId, likeContains, optional, sourceRef } from './common.js';
+import type { OffsetPage, Scope } from './common.js';
+import { ISO_DATETIME, isOdooId, likeContains, offsetPage, optional, sourceRef } from './common.js';
 import { listOrders } from './orders.js';
 import { customerFinancials } from './receivables.js';
 
@@ -84,7 +84,7 @@ export async function findCustomers(
   scope: Scope,
   criteria: CustomerCriteria,
   page: { limit: number; offset: number },
-): Promise<{ matches: CustomerMatch[]; total: number; hasMore: boolean }> {
+): Promise<OffsetPage<CustomerMatch>> {
   const domain = criteria.domain;
   const rows = await sql.rows(
     'partners.find',
@@ -132,11 +132,10 @@ export async function findCustomers(
       page.offset,
     ],
   );
-  const matches = rows.slice(0, page.limit).map((row) => ({
+  return offsetPage(rows, page.limit, (row) => ({
     ...toCustomer(scope, row),
     matchedBy: STRENGTH[row.strength] ?? 'name',
   }));
-  return { matches, total: rows[0]?.total ?? 0, hasMore: rows.length > page.limit };
 }
 
 export interface ResolvedCustomer {
@@ -242,7 +241,7 @@ export async function getCustomerDetail(
   const { customer, resolved } = found;
   const { contacts, truncated } = await loadContacts(sql, scope, resolved.customerId);
   const financials = await customerFinancials(sql, scope, resolved.customerId);
-  const { orders } = await listOrders(
+  const { items: orders } = await listOrders(
     sql,
     scope,
     { customerId: resolved.customerId, excludeCancelled: true },

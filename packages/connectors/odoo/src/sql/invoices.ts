@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Sql } from '../db.js';
 import { pgId, pgNumberOrZero, pgText } from '../db.js';
 import type { InvoiceSummary } from '../schemas.js';
-import type { Scope } from './common.js';
-import { money, optional, sourceRef, TODAY } from './common.js';
+import type { KeysetPage, Scope } from './common.js';
+import { keysetPage, keysetParams, money, optional, sourceRef, TODAY } from './common.js';
 
 export type InvoiceFilterStatus = 'open' | 'overdue' | 'paid' | 'all';
 
@@ -39,8 +39,9 @@ const InvoiceRow = z.object({
   invoice_origin: pgText,
   days_late: z.number().int(),
 });
+type InvoiceRow = z.infer<typeof InvoiceRow>;
 
-function invoiceStatus(row: z.infer<typeof InvoiceRow>): InvoiceSummary['status'] {
+function invoiceStatus(row: InvoiceRow): InvoiceSummary['status'] {
   if (row.state === 'draft') return 'draft';
   if (row.state === 'cancel') return 'cancelled';
   switch (row.payment_state) {
@@ -55,13 +56,35 @@ function invoiceStatus(row: z.infer<typeof InvoiceRow>): InvoiceSummary['status'
   }
 }
 
+function toInvoice(scope: Scope, row: InvoiceRow): InvoiceSummary {
+  const status = invoiceStatus(row);
+  const invoice: InvoiceSummary = {
+    source: sourceRef(scope, 'account.move', row.id),
+    number: row.name ?? `Invoice ${row.id}`,
+    status,
+    total: money(row.amount_total, row.currency),
+    residual: money(row.amount_residual, row.currency),
+    daysOverdue: status === 'overdue' ? row.days_late : 0,
+  };
+  if (row.customer_id !== null) invoice.accountId = String(row.customer_id);
+  if (row.invoice_date !== null) invoice.issueDate = row.invoice_date;
+  if (row.due_date !== null) invoice.dueDate = row.due_date;
+  const customerName = optional(row.customer_name);
+  if (customerName !== undefined) invoice.customerName = customerName;
+  const origin = optional(row.invoice_origin);
+  if (origin !== undefined) invoice.origin = origin;
+  return invoice;
+}
+
+const invoiceKey = (row: InvoiceRow): InvoiceKey => ({ due: row.due_key, id: row.id });
+
 /** Posted customer invoices (not credit notes) of the company, paged by due date. */
 export async function listInvoices(
   sql: Sql,
   scope: Scope,
   filters: { customerId?: number | undefined; status: InvoiceFilterStatus },
   page: { limit: number; after?: InvoiceKey | undefined },
-): Promise<{ invoices: InvoiceSummary[]; last?: InvoiceKey; hasMore: boolean }> {
+): Promise<KeysetPage<InvoiceSummary, InvoiceKey>> {
   const ascending = invoiceOrderIsAscending(filters.status);
   const dueKey = `COALESCE(m.invoice_date_due, m.invoice_date, DATE '1970-01-01')`;
   const rows = await sql.rows(
@@ -83,38 +106,7 @@ export async function listInvoices(
         AND ($3::date IS NULL OR (${dueKey}, m.id) ${ascending ? '>' : '<'} ($3::date, $4::int))
       ORDER BY ${dueKey} ${ascending ? 'ASC' : 'DESC'}, m.id ${ascending ? 'ASC' : 'DESC'}
       LIMIT $5`,
-    [
-      scope.client.companyId,
-      filters.customerId ?? null,
-      page.after?.due ?? null,
-      page.after?.id ?? null,
-      page.limit + 1,
-    ],
+    [scope.client.companyId, filters.customerId ?? null, ...keysetParams(page, (key) => key.due)],
   );
-  const kept = rows.slice(0, page.limit);
-  const result: { invoices: InvoiceSummary[]; last?: InvoiceKey; hasMore: boolean } = {
-    invoices: kept.map((row) => {
-      const status = invoiceStatus(row);
-      const invoice: InvoiceSummary = {
-        source: sourceRef(scope, 'account.move', row.id),
-        number: row.name ?? `Invoice ${row.id}`,
-        status,
-        total: money(row.amount_total, row.currency),
-        residual: money(row.amount_residual, row.currency),
-        daysOverdue: status === 'overdue' ? row.days_late : 0,
-      };
-      if (row.customer_id !== null) invoice.accountId = String(row.customer_id);
-      if (row.invoice_date !== null) invoice.issueDate = row.invoice_date;
-      if (row.due_date !== null) invoice.dueDate = row.due_date;
-      const customerName = optional(row.customer_name);
-      if (customerName !== undefined) invoice.customerName = customerName;
-      const origin = optional(row.invoice_origin);
-      if (origin !== undefined) invoice.origin = origin;
-      return invoice;
-    }),
-    hasMore: rows.length > page.limit,
-  };
-  const last = kept.at(-1);
-  if (last !== undefined) result.last = { due: last.due_key, id: last.id };
-  return result;
+  return keysetPage(rows, page.limit, (row) => toInvoice(scope, row), invoiceKey);
 }

@@ -2,8 +2,17 @@ import { z } from 'zod';
 import type { Sql } from '../db.js';
 import { pgId, pgNumberOrZero, pgText } from '../db.js';
 import type { OrderDetail, OrderLine, OrderSummary } from '../schemas.js';
-import type { Scope } from './common.js';
-import { ISO_DATETIME, isOdooId, money, optional, roundMoney, sourceRef } from './common.js';
+import type { KeysetPage, Scope } from './common.js';
+import {
+  ISO_DATETIME,
+  isOdooId,
+  keysetPage,
+  keysetParams,
+  money,
+  optional,
+  roundMoney,
+  sourceRef,
+} from './common.js';
 
 export type OrderStateName = OrderSummary['state'];
 
@@ -40,11 +49,14 @@ const ORDER_COLUMNS = `
   to_char(so.date_order, 'YYYY-MM-DD HH24:MI:SS.US') AS date_key,
   so.amount_untaxed, so.amount_tax, so.amount_total, so.invoice_status, so.client_order_ref,
   cur.name AS currency, sp.commercial_partner_id AS customer_id, cp.name AS customer_name`;
-const ORDER_FROM = `
-  sale_order so
-  JOIN res_partner sp ON sp.id = so.partner_id
-  LEFT JOIN res_partner cp ON cp.id = sp.commercial_partner_id
-  LEFT JOIN res_currency cur ON cur.id = so.currency_id`;
+/** The orders of the company ($1), each with its currency and customer; callers add conditions. */
+const COMPANY_ORDERS = `
+  SELECT ${ORDER_COLUMNS}
+    FROM sale_order so
+    JOIN res_partner sp ON sp.id = so.partner_id
+    LEFT JOIN res_partner cp ON cp.id = sp.commercial_partner_id
+    LEFT JOIN res_currency cur ON cur.id = so.currency_id
+   WHERE so.company_id = $1`;
 
 const OrderRow = z.object({
   id: pgId,
@@ -90,6 +102,8 @@ export const OrderKey = z.object({
 });
 export type OrderKey = z.infer<typeof OrderKey>;
 
+const orderKey = (row: OrderRow): OrderKey => ({ date: row.date_key, id: row.id });
+
 export interface OrderFilters {
   /** Commercial partner id: orders of its contacts and addresses are included. */
   customerId?: number | undefined;
@@ -106,14 +120,12 @@ export async function listOrders(
   scope: Scope,
   filters: OrderFilters,
   page: { limit: number; after?: OrderKey | undefined },
-): Promise<{ orders: OrderSummary[]; last?: OrderKey; hasMore: boolean }> {
+): Promise<KeysetPage<OrderSummary, OrderKey>> {
   const states = filters.states?.flatMap((state) => ODOO_ORDER_STATES[state]) ?? null;
   const rows = await sql.rows(
     'orders.list',
     OrderRow,
-    `SELECT ${ORDER_COLUMNS}
-       FROM ${ORDER_FROM}
-      WHERE so.company_id = $1
+    `${COMPANY_ORDERS}
         AND ($2::int IS NULL OR sp.commercial_partner_id = $2::int)
         AND ($3::text[] IS NULL OR so.state = ANY($3::text[]))
         AND (NOT $4::boolean OR so.state <> 'cancel')
@@ -129,19 +141,10 @@ export async function listOrders(
       filters.excludeCancelled ?? false,
       filters.from ?? null,
       filters.to ?? null,
-      page.after?.date ?? null,
-      page.after?.id ?? null,
-      page.limit + 1,
+      ...keysetParams(page, (key) => key.date),
     ],
   );
-  const kept = rows.slice(0, page.limit);
-  const result: { orders: OrderSummary[]; last?: OrderKey; hasMore: boolean } = {
-    orders: kept.map((row) => toOrder(scope, row)),
-    hasMore: rows.length > page.limit,
-  };
-  const last = kept.at(-1);
-  if (last !== undefined) result.last = { date: last.date_key, id: last.id };
-  return result;
+  return keysetPage(rows, page.limit, (row) => toOrder(scope, row), orderKey);
 }
 
 const LINE_LIMIT = 200;
@@ -201,9 +204,7 @@ export async function getOrder(
   const orders = await sql.rows(
     'orders.read',
     OrderRow,
-    `SELECT ${ORDER_COLUMNS}
-       FROM ${ORDER_FROM}
-      WHERE so.company_id = $1
+    `${COMPANY_ORDERS}
         AND ${byId ? 'so.id = $2::int' : '(so.name = $2::text OR so.name = upper($2::text))'}
       ORDER BY so.id
       LIMIT 1`,

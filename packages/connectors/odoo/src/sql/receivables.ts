@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Sql } from '../db.js';
 import { pgId, pgNumber, pgText } from '../db.js';
 import type { AgingRow, CurrencyBalance, CustomerFinancials } from '../schemas.js';
-import type { Scope } from './common.js';
-import { money, roundMoney, sourceRef, TODAY } from './common.js';
+import type { KeysetPage, Scope } from './common.js';
+import { keysetPage, keysetParams, money, roundMoney, sourceRef, TODAY } from './common.js';
 
 /**
  * Open posted customer invoices and credit notes of the configured company, with how many days
@@ -166,7 +166,7 @@ export async function agingByCustomer(
   sql: Sql,
   scope: Scope,
   page: { limit: number; after?: AgingKey | undefined },
-): Promise<{ rows: AgingRow[]; last?: AgingKey; hasMore: boolean }> {
+): Promise<KeysetPage<AgingRow, AgingKey>> {
   const rows = await sql.rows(
     'receivables.by_customer',
     AgingColumns.extend({ customer_id: pgId, name: pgText, overdue_key: z.string() }),
@@ -184,18 +184,12 @@ export async function agingByCustomer(
         AND ($4::numeric IS NULL OR pc.overdue < $4::numeric OR (pc.overdue = $4::numeric AND pc.customer_id > $5::int))
       ORDER BY pc.overdue DESC, pc.customer_id
       LIMIT $6`,
-    [
-      scope.client.companyId,
-      null,
-      scope.client.currencyId,
-      page.after?.overdue ?? null,
-      page.after?.id ?? null,
-      page.limit + 1,
-    ],
+    [scope.client.companyId, null, scope.client.currencyId, ...keysetParams(page, (key) => key.overdue)],
   );
-  const kept = rows.slice(0, page.limit);
-  const result: { rows: AgingRow[]; last?: AgingKey; hasMore: boolean } = {
-    rows: kept.map((row) => ({
+  return keysetPage(
+    rows,
+    page.limit,
+    (row): AgingRow => ({
       customer: {
         id: String(row.customer_id),
         name: row.name ?? `Partner ${row.customer_id}`,
@@ -203,10 +197,7 @@ export async function agingByCustomer(
       },
       overdue: roundMoney(row.overdue),
       buckets: toBuckets(row),
-    })),
-    hasMore: rows.length > page.limit,
-  };
-  const last = kept.at(-1);
-  if (last !== undefined) result.last = { overdue: last.overdue_key, id: last.customer_id };
-  return result;
+    }),
+    (row): AgingKey => ({ overdue: row.overdue_key, id: row.customer_id }),
+  );
 }

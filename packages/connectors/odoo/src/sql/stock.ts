@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Sql } from '../db.js';
 import { pgId, pgNumber, pgText } from '../db.js';
 import type { ProductStock } from '../schemas.js';
-import type { Scope } from './common.js';
-import { likeContains, optional, sourceRef } from './common.js';
+import type { OffsetPage, Scope } from './common.js';
+import { likeContains, offsetPage, optional, sourceRef } from './common.js';
 
 /** Product variants by exact code or by name/code substring, with stock in internal locations. */
 export async function productStock(
@@ -11,7 +11,7 @@ export async function productStock(
   scope: Scope,
   criteria: { code?: string | undefined; query?: string | undefined },
   page: { limit: number; offset: number },
-): Promise<{ products: ProductStock[]; total: number; hasMore: boolean }> {
+): Promise<OffsetPage<ProductStock>> {
   const rows = await sql.rows(
     'products.stock',
     z.object({
@@ -46,7 +46,7 @@ export async function productStock(
       page.offset,
     ],
   );
-  const products = rows.slice(0, page.limit).map((row): ProductStock => {
+  return offsetPage(rows, page.limit, (row): ProductStock => {
     const product: ProductStock = {
       source: sourceRef(scope, 'product.product', row.id),
       name: row.name ?? row.code ?? `Product ${row.id}`,
@@ -59,5 +59,4 @@ export async function productStock(
     if (code !== undefined) product.code = code;
     return product;
   });
-  return { products, total: rows[0]?.total ?? 0, hasMore: rows.length > page.limit };
 }

@@ -1,0 +1,2 @@
+export { postgresAvailable, withPgClient } from './client.js';
+export { type ServedPglite, servePglite } from './pglite.js';
