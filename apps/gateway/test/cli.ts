@@ -72,7 +72,7 @@ export function serve(configPath: string, env: Record<string, string>): ServePro
       for (;;) {
         const url = /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1];
         if (url !== undefined) return url;
-        if (child.exitCode !== null || Date.now() - started > 60_000) {
+        if (child.exitCode !== null || child.signalCode !== null || Date.now() - started > 60_000) {
           throw new Error(`switchboard serve did not start:\n${output}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -22,8 +22,11 @@ describe('contract', () => {
     expect(connectorContract(customer360Connector)).toMatchSnapshot();
   });
 
-  it('keeps the contract rules every connector keeps; the prompt arguments are described too', () => {
+  it('keeps the contract rules every connector keeps; every output field at any depth and the prompt arguments are described too', () => {
     expect(contractProblems(customer360Connector)).toEqual([]);
+    for (const tool of customer360Connector.tools) {
+      expect(undescribed(jsonSchema(tool.output, 'output'), `${tool.name}.output`)).toEqual([]);
+    }
     for (const prompt of customer360Connector.prompts) {
       expect(undescribed(jsonSchema(prompt.arguments, 'input'), prompt.name)).toEqual([]);
     }

@@ -1,5 +1,7 @@
+import { ToolError } from '@switchboard/kit';
 import { z } from 'zod';
 import { zendesk } from './connector.js';
+import { ticketNotFound } from './operations.js';
 import { getTicketTool } from './tools.js';
 
 export const ticketResource = zendesk.resource({
@@ -18,7 +20,9 @@ export const ticketResource = zendesk.resource({
   scopes: ['support:read'],
   async read(params, ctx) {
     // The tool's own handler, with its defaults: the resource cannot drift from get_ticket.
-    const input = getTicketTool.input.parse({ id: Number(params.id) });
-    return { json: await getTicketTool.handler(input, ctx) };
+    const input = getTicketTool.input.safeParse({ id: Number(params.id) });
+    // The URI pattern admits 16 digits; ids past the largest exact integer name no ticket.
+    if (!input.success) throw new ToolError('not_found', ticketNotFound(ctx, Number(params.id)));
+    return { json: await getTicketTool.handler(input.data, ctx) };
   },
 });

@@ -289,4 +289,13 @@ describe('zendesk tools against the sandbox', () => {
     const viaTool = await callTool(getTicketTool, { id: ticket.id }, h().ctx);
     expect(JSON.parse(JSON.stringify(json))).toEqual(JSON.parse(JSON.stringify(viaTool)));
   });
+
+  it('answers not_found, without asking Zendesk, for a resource id past the largest exact integer', async () => {
+    h().sandbox.server.clearLog();
+    const params = ticketResource.params.parse({ id: '9999999999999999' });
+    const error = await toolError(ticketResource.read(params, h().ctx));
+    expect(error.code).toBe('not_found');
+    expect(error.message).toContain('zendesk__search_tickets');
+    expect(h().sandbox.server.requests).toEqual([]);
+  });
 });
