@@ -1,30 +1,42 @@
 import { ToolError } from '@switchboard/kit';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDeadline, runSource } from '../src/index.js';
 
 const never = () => new Promise<never>(() => undefined);
 
 describe('runSource', () => {
+  // A clock the test moves: timeouts are asserted exactly, whatever the load on the machine.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('answers at its timeout even when the source ignores its signal, and aborts it', async () => {
     let seen: AbortSignal | undefined;
-    const started = performance.now();
-    const outcome = await runSource(
+    const pending = runSource(
       (signal) => {
         seen = signal;
         return never();
       },
       { timeoutMs: 100, deadline: createDeadline(5000, new AbortController().signal), label: 'Slow (slow)' },
     );
-    expect(performance.now() - started).toBeLessThan(400);
-    expect(outcome).toMatchObject({ status: 'timeout', reason: 'Slow (slow) did not answer within 100 ms.' });
+    await vi.advanceTimersByTimeAsync(100);
+    const outcome = await pending;
+    expect(outcome).toMatchObject({
+      status: 'timeout',
+      reason: 'Slow (slow) did not answer within 100 ms.',
+      durationMs: 100,
+    });
     expect(seen?.aborted).toBe(true);
   });
 
   it('never runs past the deadline, whatever the source timeout', async () => {
     const deadline = createDeadline(80, new AbortController().signal);
-    const outcome = await runSource(never, { timeoutMs: 10_000, deadline, label: 'X (x)' });
-    expect(outcome.status).toBe('timeout');
-    expect(outcome.durationMs).toBeLessThan(300);
+    const pending = runSource(never, { timeoutMs: 10_000, deadline, label: 'X (x)' });
+    await vi.advanceTimersByTimeAsync(80);
+    expect(await pending).toMatchObject({ status: 'timeout', durationMs: 80 });
     const late = await runSource(async () => 1, { timeoutMs: 10_000, deadline, label: 'Y (y)' });
     expect(late).toMatchObject({ status: 'timeout', durationMs: 0 });
   });
@@ -63,11 +75,13 @@ describe('runSource', () => {
   it('stops waiting when the caller cancels', async () => {
     const caller = new AbortController();
     const deadline = createDeadline(5000, caller.signal);
-    setTimeout(() => caller.abort(), 30);
-    const outcome = await runSource(never, { timeoutMs: 5000, deadline, label: 'Z (z)' });
-    expect(outcome).toMatchObject({
+    const pending = runSource(never, { timeoutMs: 5000, deadline, label: 'Z (z)' });
+    await vi.advanceTimersByTimeAsync(30);
+    caller.abort();
+    expect(await pending).toMatchObject({
       status: 'timeout',
       reason: 'The call was cancelled while waiting for Z (z).',
+      durationMs: 30,
     });
   });
 });
