@@ -36,6 +36,20 @@ describe('customer360 through the gateway, every system behind it', () => {
     expect(entry?.scopes).toEqual(['customer360:read', 'crm:read', 'erp:read', 'support:read']);
   });
 
+  it('sends a progress notification as each source answers when the client asks for progress', async () => {
+    const updates: Array<{ progress: number; total?: number; message?: string }> = [];
+    const result = await client.callTool(
+      { name: 'customer360__get_customer', arguments: { email: HERO_EMAILS.healthy } },
+      undefined,
+      { onprogress: (update) => updates.push(update) },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(updates.map((update) => update.progress)).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      updates.every((update) => update.total === 5 && /\): (ok|no_match)$/.test(update.message ?? '')),
+    ).toBe(true);
+  });
+
   it('builds a complete profile with every source ok, and a repeat within TTL touches no upstream', async () => {
     const first = await client.callTool({
       name: 'customer360__get_customer',

@@ -6,6 +6,7 @@ import type {
   Logger,
   MatchMethod,
   Principal,
+  Progress,
 } from '@switchboard/kit';
 import { normalizeDomain } from '@switchboard/kit';
 import type { Customer360Config } from './config.js';
@@ -31,6 +32,8 @@ export interface CollectContext {
   identity: KitIdentity;
   signal: AbortSignal;
   logger: Logger;
+  /** Told as each source answers (or fails, or is skipped); a no-op when the client asked for none. */
+  progress?: (update: Progress) => Promise<void>;
 }
 
 /** Everything the sources answered, before merging. */
@@ -215,6 +218,14 @@ export async function collectCustomer(
   let ambiguous = false;
   const gates = new Map<Entry, Gate>(gating.map((entry) => [entry, createGate()]));
   const results: Array<{ entry: Entry; status: SourceStatus; data?: SourceData }> = [];
+  const total = entries.length;
+  /** Records a source's answer and tells the client how many of the sources have answered. */
+  const settle = (result: { entry: Entry; status: SourceStatus; data?: SourceData }) => {
+    results.push(result);
+    const message = `${result.entry.label}: ${result.status.status}`;
+    // Progress is best effort: a client gone away must not fail the call.
+    void ctx.progress?.({ progress: results.length, total, message }).catch(() => undefined);
+  };
 
   const run = async (entry: Entry, lookup: CustomerLookup): Promise<void> => {
     const gate = gates.get(entry);
@@ -239,7 +250,7 @@ export async function collectCustomer(
       );
     }
     const status = statusOf(entry, lookup, outcome);
-    results.push(
+    settle(
       outcome.status === 'ok' && outcome.value.matched
         ? { entry, status, data: outcome.value.data }
         : { entry, status },
@@ -271,7 +282,7 @@ export async function collectCustomer(
   const second = waiting.map((entry) =>
     skipWaiting
       ? Promise.resolve().then(() => {
-          results.push({
+          settle({
             entry,
             status: {
               capability: entry.capability,

@@ -34,6 +34,7 @@ export const getCustomerTool = customer360.tool({
         identity: ctx.identity,
         signal: ctx.signal,
         logger: ctx.logger,
+        progress: ctx.progress,
       },
       ctx.config,
     );

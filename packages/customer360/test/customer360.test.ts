@@ -1,4 +1,4 @@
-import type { CapabilitySource, ToolError } from '@switchboard/kit';
+import type { CapabilitySource, Progress, ToolError } from '@switchboard/kit';
 import { createIdentity, isToolError } from '@switchboard/kit';
 import { testContext, testInstance } from '@switchboard/kit/testing';
 import { demoDataset, findCustomer, HERO, HERO_EMAILS } from '@switchboard/sandbox';
@@ -126,6 +126,25 @@ describe('customer360__get_customer on the demo dataset', () => {
     // Both CRMs agree on name, employees and phone (industries come from different vocabularies).
     expect(out.conflicts.map((c) => c.field).filter((f) => f !== 'industry')).toEqual([]);
     expect(out.summary.unavailableSystems).toEqual([]);
+  });
+
+  it('reports progress as each source answers: one update per source, counting up to all of them', async () => {
+    const updates: Progress[] = [];
+    const config = Customer360Config.parse({});
+    const ctx = testContext({ config }, config, {
+      instance: testInstance('customer360'),
+      sources: () => world.sources,
+      progress: async (update) => {
+        updates.push(update);
+      },
+    });
+    const input = getCustomerTool.input.parse({ email: HERO_EMAILS.everywhere });
+    await getCustomerTool.handler(input, ctx);
+    expect(updates.map((update) => update.progress)).toEqual([1, 2, 3, 4, 5]);
+    expect(updates.every((update) => update.total === ALL_SOURCES.length)).toBe(true);
+    const named = updates.map((update) => update.message ?? '').sort();
+    for (const system of ALL_SOURCES)
+      expect(named.some((message) => message.includes(`(${system}): ok`))).toBe(true);
   });
 
   it('keeps both values of conflicting CRM fields, each with its source', async () => {
