@@ -15,8 +15,8 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
+  SetLevelRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { hasScopes, type Logger, type Principal, type Progress } from '@switchboard/kit';
 import { type CallEnvironment, invokeTool, readResource } from './pipeline.js';
@@ -27,6 +27,31 @@ import { pathIssues } from './zod-issues.js';
 /** JSON-RPC error code for an unknown resource (MCP specification). */
 const RESOURCE_NOT_FOUND = -32002;
 
+/**
+ * A JSON-RPC error as the SDK sends it: `code`, `message` and `data` from the thrown error. The SDK's
+ * own McpError puts "MCP error <code>: " in front of the message, and clients add it again; the
+ * message here is only what the client should read.
+ */
+class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Lists are answered whole: a cursor can only come from a client that made it up. */
+function refuseCursor(params: { cursor?: string | undefined } | undefined): void {
+  if (params?.cursor !== undefined) {
+    throw new RpcError(
+      ErrorCode.InvalidParams,
+      'Invalid cursor: this list has a single page; call it without one.',
+    );
+  }
+}
+
 const INSTRUCTIONS =
   'Switchboard: one catalogue of business-system tools. Tool names are <system>__<tool>; ' +
   'search or find tools return ids that get tools accept. Errors say what to do next.';
@@ -35,6 +60,8 @@ export interface SessionContext {
   principal: Principal;
   requestId: string;
   logger: Logger;
+  /** Aborts when the client cancels the request or goes away (HTTP); absent on stdio. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -50,6 +77,7 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
         tools: { listChanged: false },
         resources: { listChanged: false },
         prompts: { listChanged: false },
+        logging: {},
       },
       instructions: INSTRUCTIONS,
     },
@@ -67,25 +95,28 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
     principal: session.principal,
     requestId: session.requestId,
     logger: session.logger,
-    signal,
+    signal: session.signal ? AbortSignal.any([signal, session.signal]) : signal,
     progress:
       progressToken === undefined
         ? async () => {}
         : (update) => send({ method: 'notifications/progress', params: { ...update, progressToken } }),
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [...registry.tools.values()]
-      .filter((entry) => allowed(entry.scopes))
-      .map((entry) => entry.listing),
-  }));
+  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    refuseCursor(request.params);
+    return {
+      tools: [...registry.tools.values()]
+        .filter((entry) => allowed(entry.scopes))
+        .map((entry) => entry.listing),
+    };
+  });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     const entry = registry.tools.get(name);
     // An unknown tool and a tool the principal may not see look the same: no catalogue probing.
     if (!entry || !allowed(entry.scopes)) {
-      throw new McpError(
+      throw new RpcError(
         ErrorCode.InvalidParams,
         `Unknown tool: ${name}. Call tools/list for the available tools.`,
       );
@@ -99,17 +130,23 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
     return result;
   });
 
-  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: [] }));
+  server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+    refuseCursor(request.params);
+    return { resources: [] };
+  });
 
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-    resourceTemplates: registry.resourceTemplates.filter((e) => allowed(e.scopes)).map((e) => e.listing),
-  }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request) => {
+    refuseCursor(request.params);
+    return {
+      resourceTemplates: registry.resourceTemplates.filter((e) => allowed(e.scopes)).map((e) => e.listing),
+    };
+  });
 
   server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     const { uri } = request.params;
     const found = registry.findResource(uri);
     if (!found || !allowed(found.entry.scopes)) {
-      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+      throw new RpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
     }
     const { entry, params } = found;
     const env = environment(extra.signal, undefined, extra.sendNotification);
@@ -120,28 +157,33 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
       };
     }
     const { error } = read;
-    if (error.code === 'not_found') throw new McpError(RESOURCE_NOT_FOUND, error.message, { uri });
-    if (error.code === 'invalid_input') throw new McpError(ErrorCode.InvalidParams, error.message);
-    throw new McpError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`, {
+    if (error.code === 'not_found') throw new RpcError(RESOURCE_NOT_FOUND, error.message, { uri });
+    if (error.code === 'invalid_input') throw new RpcError(ErrorCode.InvalidParams, error.message);
+    throw new RpcError(ErrorCode.InternalError, `${error.message} (request ${session.requestId})`, {
       code: error.code,
       retryable: error.retryable,
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     });
   });
 
-  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-    prompts: [...registry.prompts.values()].filter((e) => allowed(e.scopes)).map((e) => e.listing),
-  }));
+  server.setRequestHandler(ListPromptsRequestSchema, async (request) => {
+    refuseCursor(request.params);
+    return { prompts: [...registry.prompts.values()].filter((e) => allowed(e.scopes)).map((e) => e.listing) };
+  });
+
+  // The gateway's own log goes to its operators, not to clients: the level is accepted (the
+  // capability is declared so that clients may set it) and no log notifications are sent.
+  server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
 
   server.setRequestHandler(GetPromptRequestSchema, async (request) => {
     const entry = registry.prompts.get(request.params.name);
     if (!entry || !allowed(entry.scopes)) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+      throw new RpcError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
     }
     const parsed = entry.spec.arguments.safeParse(request.params.arguments ?? {});
     if (!parsed.success) {
       const fields = pathIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
-      throw new McpError(
+      throw new RpcError(
         ErrorCode.InvalidParams,
         `Invalid arguments for ${entry.name}: ${fields.join('; ')}`,
       );
@@ -171,10 +213,13 @@ export async function handleHttpRequest(
 ): Promise<void> {
   const server = createMcpServer(runtime, session);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-  res.on('close', () => {
+  const close = () => {
     void transport.close();
     void server.close();
-  });
+  };
+  res.on('close', close);
+  // A cancelled request gets no response (MCP): end its stream rather than leave it open.
+  session.signal?.addEventListener('abort', close, { once: true });
   await server.connect(transport);
   await transport.handleRequest(req, res, body);
 }

@@ -47,6 +47,12 @@ export interface ToolCallResult {
   _meta?: Record<string, unknown>;
 }
 
+/**
+ * How a call ended, for logs, metrics and audit: `ok`, the error code, or `cancelled` when the client
+ * cancelled the request or went away before the deadline.
+ */
+export type CallOutcome = 'ok' | ToolErrorCode | 'cancelled';
+
 export interface ToolCallOutcome {
   result: ToolCallResult;
   /** `ok` or the error code, for logs, metrics and audit. */
@@ -247,7 +253,7 @@ async function audited<T>(
   const signal = AbortSignal.any([env.signal, deadline]);
   const deadlineAt = Date.now() + op.timeoutMs;
 
-  const finish = (outcome: 'ok' | ToolErrorCode) => {
+  const finish = (outcome: CallOutcome) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     logger.info(
       { outcome, durationMs, upstreamCalls: account.upstreamCalls },
@@ -290,7 +296,15 @@ async function audited<T>(
         return { ok: true as const, value, durationMs: finish('ok') };
       } catch (caught) {
         const error = toToolError(caught, op, env.requestId, deadline, logger);
-        return { ok: false as const, error, durationMs: finish(error.code), cacheStatus };
+        // The client went away or cancelled before the deadline: nobody reads the answer, and the
+        // vendor work was aborted with the signal. Recorded as what happened, not as a timeout.
+        const cancelled = env.signal.aborted && !deadline.aborted;
+        return {
+          ok: false as const,
+          error,
+          durationMs: finish(cancelled ? 'cancelled' : error.code),
+          cacheStatus,
+        };
       }
     },
     (result) => (result.ok ? 'ok' : result.error.code),

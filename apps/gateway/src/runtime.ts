@@ -4,6 +4,7 @@ import { type AuditEvent, AuditWriter, openStore, type Store } from '@switchboar
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.js';
 import { Connections, errorReason, type InstanceCheck } from './connections.js';
+import { InFlightCalls } from './inflight.js';
 import { Lifecycle } from './lifecycle.js';
 import type { GatewayLogger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -31,6 +32,8 @@ export class Runtime {
   readonly redis: Redis | undefined;
   readonly quotas: QuotaGuard;
   readonly lifecycle = new Lifecycle();
+  /** Tool calls in progress in this process, for `notifications/cancelled`. */
+  readonly inFlight = new InFlightCalls();
   readonly metrics: Metrics;
   readonly tracing: Tracing;
   /** Email and domain rules every connector applies (the built-in free-mail list plus configured ones). */

@@ -190,7 +190,14 @@ describe('authentication, authorization and audit over HTTP', () => {
         await mcp.close();
       }
     };
-    const readTools = ['fixture__echo', 'fixture__fail', 'fixture__fan', 'fixture__mine', 'fixture__steps'];
+    const readTools = [
+      'fixture__echo',
+      'fixture__fail',
+      'fixture__fan',
+      'fixture__mine',
+      'fixture__steps',
+      'fixture__wait',
+    ];
     expect(await names(keys.reader ?? '')).toEqual(readTools);
     expect(await names(keys.all ?? '')).toEqual([...readTools, 'fixture__write_thing']);
     expect(await names(await issuer.sign({ scp: ['fixture:read'] }))).toEqual(readTools);

@@ -137,12 +137,14 @@ describe('registry', () => {
       'fx__fail',
       'fx__fan',
       'fx__steps',
+      'fx__wait',
       'fx__mine',
       'fx__write_thing',
       'fx_eu__echo',
       'fx_eu__fail',
       'fx_eu__fan',
       'fx_eu__steps',
+      'fx_eu__wait',
       'fx_eu__mine',
       'fx_eu__write_thing',
     ]);
@@ -228,7 +230,7 @@ describe('registry', () => {
       [{ connector: longer, namespace: `n${'x'.repeat(31)}`, config: {} }],
       settings,
     );
-    expect(longest.warnings).toHaveLength(6);
+    expect(longest.warnings).toHaveLength(7);
     expect(longest.warnings).toContain(
       `Tool name "n${'x'.repeat(31)}__write_thing_by_account" is 56 characters long; some clients truncate names longer than 45.`,
     );

@@ -122,6 +122,28 @@ const steps = fixture.tool({
   },
 });
 
+const wait = fixture.tool({
+  name: 'wait',
+  title: 'Wait',
+  description: 'One vendor request that answers only when it is aborted (a slow vendor, cancelled).',
+  input: z.object({}),
+  output: z.object({ never: z.string().describe('Never returned.') }),
+  scopes: ['fixture:read'],
+  annotations: { readOnlyHint: true },
+  timeoutMs: 20_000,
+  async handler(_input, ctx) {
+    return ctx.upstream.run('wait', (signal) => {
+      ctx.client.calls.push('wait:started');
+      return new Promise<never>((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          ctx.client.calls.push('wait:aborted');
+          reject(signal.reason);
+        });
+      });
+    });
+  },
+});
+
 const mine = fixture.tool({
   name: 'mine',
   title: 'Mine',
@@ -179,7 +201,7 @@ const brief = fixture.prompt({
   render: (args) => [{ role: 'user', text: `Brief me on ${args.subject}.` }],
 });
 
-void [failures, fan, steps, mine, write, thing, brief];
+void [failures, fan, steps, wait, mine, write, thing, brief];
 
 export const fixtureConnector = fixture.build();
 

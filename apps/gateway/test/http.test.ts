@@ -45,6 +45,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
       'fixture__fan',
       'fixture__mine',
       'fixture__steps',
+      'fixture__wait',
       'fixture__write_thing',
     ]);
     const echo = tools.find((t) => t.name === 'fixture__echo');
@@ -94,6 +95,45 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     expect(error).toBeInstanceOf(McpError);
     expect(error).toMatchObject({ code: -32602 });
     expect(String(error)).toContain('Unknown tool: fixture__nope');
+    // The client adds "MCP error <code>: " once; the server's message does not carry it too.
+    expect((String(error).match(/MCP error/g) ?? []).length).toBe(1);
+  });
+
+  it('refuses a list cursor it never gave out with -32602 instead of answering the first page', async () => {
+    const client = await gateway.client();
+    for (const list of [
+      () => client.listTools({ cursor: 'made-up' }),
+      () => client.listPrompts({ cursor: 'made-up' }),
+      () => client.listResourceTemplates({ cursor: 'made-up' }),
+      () => client.listResources({ cursor: 'made-up' }),
+    ]) {
+      await expect(list()).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringContaining('Invalid cursor'),
+      });
+    }
+  });
+
+  it('accepts logging/setLevel (the logging capability is declared)', async () => {
+    const client = await gateway.client();
+    expect(client.getServerCapabilities()?.logging).toEqual({});
+    await expect(client.setLoggingLevel('warning')).resolves.toEqual({});
+  });
+
+  it('refuses a JSON-RPC batch from a 2025-06-18 or later client, and names the rule', async () => {
+    const batch = JSON.stringify([
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { jsonrpc: '2.0', id: 2, method: 'prompts/list' },
+    ]);
+    for (const version of ['2025-06-18', '2025-11-25']) {
+      const response = await postRpc(gateway.url, batch, { 'mcp-protocol-version': version });
+      expect(response.status, version).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: -32600, message: expect.stringContaining('no JSON-RPC batches') },
+      });
+    }
+    const legacy = await postRpc(gateway.url, batch, { 'mcp-protocol-version': '2025-03-26' });
+    expect(legacy.status).toBe(200);
   });
 
   it('maps a ToolError to isError with code, retry hint and what to do next', async () => {
@@ -205,7 +245,7 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
 
   it('accepts a loopback Origin and refuses a foreign Host header', async () => {
     const ok = await gateway.client({ origin: gateway.origin });
-    expect((await ok.listTools()).tools.length).toBe(6);
+    expect((await ok.listTools()).tools.length).toBe(7);
     // fetch cannot forge Host; a raw request can, as a rebinding browser effectively does.
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const req = request(

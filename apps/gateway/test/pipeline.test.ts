@@ -2,6 +2,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureClient } from './fixture-connector.js';
 import { auditedFixture, delta, type RunningGateway, scrape, startGateway } from './harness.js';
+import { postRpc, toolCall } from './rpc.js';
 
 describe('one pipeline for tools and resource reads', () => {
   let gateway: RunningGateway;
@@ -79,5 +80,61 @@ describe('one pipeline for tools and resource reads', () => {
       ['resource', 'not_found', 1, { uri: 'fixture://things/404' }],
       ['resource', 'rate_limited', 0, { uri: 'fixture://things/8' }],
     ]);
+  });
+});
+
+describe('cancellation', () => {
+  let gateway: RunningGateway;
+  let client: FixtureClient;
+
+  beforeAll(async () => {
+    gateway = await startGateway(auditedFixture({ limit: 100, intervalMs: 3_600_000 }));
+    const instance = gateway.runtime.registry.instances[0];
+    if (!instance) throw new Error('no fixture instance');
+    client = (await gateway.runtime.clientFor(instance)) as FixtureClient;
+  });
+  afterAll(async () => gateway.close());
+
+  const lastRow = async (tool: string) => {
+    await gateway.runtime.audit?.flush(5_000);
+    const [row] = (await gateway.runtime.store?.audit.query({ tool, limit: 1 })) ?? [];
+    return row;
+  };
+
+  it('stops the vendor request when the client cancels the call, and audits it as cancelled', async () => {
+    const mcp = await gateway.client();
+    const controller = new AbortController();
+    const pending = mcp.callTool({ name: 'fixture__wait', arguments: {} }, undefined, {
+      signal: controller.signal,
+    });
+    await expect.poll(() => client.calls.filter((call) => call === 'wait:started').length).toBe(1);
+    controller.abort('the user pressed stop');
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => client.calls.filter((call) => call === 'wait:aborted').length).toBe(1);
+    await expect.poll(async () => (await lastRow('fixture__wait'))?.outcome).toBe('cancelled');
+    expect(gateway.runtime.inFlight.size).toBe(0);
+  });
+
+  it('stops the vendor request when the client goes away mid-call', async () => {
+    const before = client.calls.filter((call) => call === 'wait:aborted').length;
+    const controller = new AbortController();
+    // The answer is a stream whose headers come at once; the body never comes, and the client leaves.
+    const response = await postRpc(gateway.url, toolCall(5, 'fixture__wait', {}), {}, controller.signal);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    await expect.poll(() => client.calls.filter((call) => call === 'wait:started').length).toBe(before + 1);
+    controller.abort();
+    await expect.poll(() => client.calls.filter((call) => call === 'wait:aborted').length).toBe(before + 1);
+    await expect.poll(async () => (await lastRow('fixture__wait'))?.outcome).toBe('cancelled');
+  });
+
+  it("does not cancel another principal's call with the same id", () => {
+    const mine = gateway.runtime.inFlight.begin('key:a', 7);
+    expect(gateway.runtime.inFlight.cancel('key:b', 7, undefined)).toBe(false);
+    expect(mine.signal.aborted).toBe(false);
+    expect(gateway.runtime.inFlight.cancel('key:a', '7', undefined)).toBe(false);
+    expect(gateway.runtime.inFlight.cancel('key:a', 7, 'stop')).toBe(true);
+    expect(mine.signal.aborted).toBe(true);
+    mine.end();
+    expect(gateway.runtime.inFlight.size).toBe(0);
   });
 });

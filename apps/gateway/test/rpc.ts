@@ -22,9 +22,11 @@ export function postRpc(
   url: string | URL,
   request: RpcRequest | string,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<Response> {
   return fetch(url, {
     method: 'POST',
+    ...(signal ? { signal } : {}),
     headers: { ...MCP_POST_HEADERS, ...headers },
     body: typeof request === 'string' ? request : JSON.stringify({ jsonrpc: '2.0', ...request }),
   });

@@ -36,6 +36,17 @@ const ToolCallMessage = z.object({
   params: z.object({ name: z.string(), arguments: z.unknown().optional() }),
 });
 
+/** A JSON-RPC `notifications/cancelled`: the client no longer wants the answer to `requestId`. */
+const CancelledMessage = z.object({
+  method: z.literal('notifications/cancelled'),
+  params: z.object({ requestId: z.union([z.string(), z.number()]), reason: z.string().optional() }),
+});
+
+export function cancellationOf(body: unknown) {
+  const parsed = CancelledMessage.safeParse(body);
+  return parsed.success ? parsed.data.params : undefined;
+}
+
 export function toolCallOf(body: unknown) {
   const parsed = ToolCallMessage.safeParse(body);
   return parsed.success ? parsed.data : undefined;

@@ -2,9 +2,12 @@ import { requireScopes } from '@switchboard/auth';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { handleHttpRequest } from '../mcp.js';
 import { type AuthSetup, authenticateHook, refuse } from './auth.js';
-import { toolCallOf } from './context.js';
+import { cancellationOf, toolCallOf } from './context.js';
 import { isLoopbackHost, jsonRpcError, OriginGuard } from './origin.js';
 import { rateLimitHook } from './rate-limit.js';
+
+/** The protocol revisions that allow a JSON-RPC batch in one POST. */
+const BATCH_VERSIONS = new Set(['2025-03-26']);
 
 /**
  * The MCP endpoint as an encapsulated plugin: its guards (origin, authentication, rate limit, scopes)
@@ -66,6 +69,18 @@ export async function mcpRoute(app: FastifyInstance, options: { auth: AuthSetup 
       request.refusal = 'unavailable';
       return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
     }
+    // JSON-RPC batches were removed in MCP 2025-06-18; only a 2025-03-26 client may send one.
+    const version = request.headers['mcp-protocol-version'];
+    if (Array.isArray(request.body) && typeof version === 'string' && !BATCH_VERSIONS.has(version)) {
+      return reply
+        .code(400)
+        .send(
+          jsonRpcError(
+            -32600,
+            `Invalid request: MCP ${version} has no JSON-RPC batches; send one message per POST.`,
+          ),
+        );
+    }
     // A tool outside the principal's scopes: 403 insufficient_scope naming the scope (MCP
     // authorization), before any dispatch or upstream work.
     const call = toolCallOf(request.body);
@@ -83,10 +98,23 @@ export async function mcpRoute(app: FastifyInstance, options: { auth: AuthSetup 
       if (value !== undefined) reply.raw.setHeader(name, value);
     }
     reply.hijack();
+    // A cancellation stops the named call if this process runs it; the SDK then acknowledges it.
+    const cancel = cancellationOf(request.body);
+    if (cancel) runtime.inFlight.cancel(request.principal.id, cancel.requestId, cancel.reason);
+    // A tool call can be cancelled by the client, by notification or by going away before the answer.
+    const running =
+      call?.id === undefined ? undefined : runtime.inFlight.begin(request.principal.id, call.id);
+    const clientGone = new AbortController();
+    reply.raw.on('close', () => {
+      running?.end();
+      if (!reply.raw.writableFinished)
+        clientGone.abort(new DOMException('The client went away.', 'AbortError'));
+    });
     const session = {
       principal: request.principal,
       requestId: request.id,
       logger: request.log.child({ principal: request.principal.id }),
+      signal: running ? AbortSignal.any([running.signal, clientGone.signal]) : clientGone.signal,
     };
     try {
       await handleHttpRequest(runtime, session, request.raw, reply.raw, request.body);
