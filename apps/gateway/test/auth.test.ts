@@ -7,7 +7,7 @@ import { startTestIssuer, type TestIssuer } from '@switchboard/auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../src/admin.js';
 import { createLogger } from '../src/logger.js';
-import { FIXTURE_CATALOGUE, type FixtureClient } from './fixture-connector.js';
+import { FIXTURE_CATALOGUE, FIXTURE_READ_TOOLS, type FixtureClient } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
 import { postRpc, toolCall } from './rpc.js';
 
@@ -190,14 +190,7 @@ describe('authentication, authorization and audit over HTTP', () => {
         await mcp.close();
       }
     };
-    const readTools = [
-      'fixture__echo',
-      'fixture__fail',
-      'fixture__fan',
-      'fixture__mine',
-      'fixture__steps',
-      'fixture__wait',
-    ];
+    const readTools = FIXTURE_READ_TOOLS;
     expect(await names(keys.reader ?? '')).toEqual(readTools);
     expect(await names(keys.all ?? '')).toEqual([...readTools, 'fixture__write_thing']);
     expect(await names(await issuer.sign({ scp: ['fixture:read'] }))).toEqual(readTools);

@@ -11,6 +11,11 @@ export interface FixtureClient {
   ready: boolean;
 }
 
+/** Whether a connected client is the fixture's (the runtime hands clients out untyped). */
+export function isFixtureClient(value: unknown): value is FixtureClient {
+  return typeof value === 'object' && value !== null && 'calls' in value && Array.isArray(value.calls);
+}
+
 const connectAttempts = new WeakMap<object, number>();
 
 const fixture = defineConnector<FixtureClient, { token: string; ready: boolean; failConnects: number }>({
@@ -206,3 +211,9 @@ void [failures, fan, steps, wait, mine, write, thing, brief];
 export const fixtureConnector = fixture.build();
 
 export const FIXTURE_CATALOGUE = new Map([[fixtureConnector.name, fixtureConnector]]);
+
+/** The exposed names of the fixture's read tools (scope fixture:read), sorted; the one write is `fixture__write_thing`. */
+export const FIXTURE_READ_TOOLS = fixtureConnector.tools
+  .filter((tool) => tool.scopes.includes('fixture:read'))
+  .map((tool) => `fixture__${tool.name}`)
+  .sort();

@@ -7,7 +7,7 @@ import { type GatewayConfig, resolveConfig } from '../src/config.js';
 import type { Lifecycle } from '../src/lifecycle.js';
 import { createLogger } from '../src/logger.js';
 import { Runtime } from '../src/runtime.js';
-import { FIXTURE_CATALOGUE } from './fixture-connector.js';
+import { FIXTURE_CATALOGUE, type FixtureClient, isFixtureClient } from './fixture-connector.js';
 
 export const quietLogger = () =>
   createLogger({ destination: 'stderr', level: process.env.LOG_LEVEL ?? 'silent' });
@@ -107,4 +107,17 @@ export function auditedFixture(quota: { limit: number; intervalMs: number }): Ga
     },
     FIXTURE_CATALOGUE,
   );
+}
+
+/** An audited fixture gateway (see `auditedFixture`) and the fixture instance's client, to watch its calls. */
+export async function startAuditedFixture(quota: {
+  limit: number;
+  intervalMs: number;
+}): Promise<{ gateway: RunningGateway; client: FixtureClient }> {
+  const gateway = await startGateway(auditedFixture(quota));
+  const instance = gateway.runtime.registry.instances[0];
+  if (!instance) throw new Error('no fixture instance');
+  const client: unknown = await gateway.runtime.clientFor(instance);
+  if (!isFixtureClient(client)) throw new Error('the fixture instance has no fixture client');
+  return { gateway, client };
 }

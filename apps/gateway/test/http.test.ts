@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { LATEST_PROTOCOL_VERSION, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CATALOGUE, type FixtureClient } from './fixture-connector.js';
+import { FIXTURE_CATALOGUE, FIXTURE_READ_TOOLS, type FixtureClient } from './fixture-connector.js';
 import { configFor, type RunningGateway, startGateway } from './harness.js';
 import { postRpc, toolCall } from './rpc.js';
 
@@ -39,15 +39,8 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
   it('lists namespaced tools with input and output schemas, annotations and titles', async () => {
     const client = await gateway.client();
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      'fixture__echo',
-      'fixture__fail',
-      'fixture__fan',
-      'fixture__mine',
-      'fixture__steps',
-      'fixture__wait',
-      'fixture__write_thing',
-    ]);
+    expect(FIXTURE_READ_TOOLS).toHaveLength(6);
+    expect(tools.map((t) => t.name).sort()).toEqual([...FIXTURE_READ_TOOLS, 'fixture__write_thing']);
     const echo = tools.find((t) => t.name === 'fixture__echo');
     expect(echo).toMatchObject({
       title: 'Echo',

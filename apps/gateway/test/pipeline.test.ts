@@ -1,7 +1,7 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureClient } from './fixture-connector.js';
-import { auditedFixture, delta, type RunningGateway, scrape, startGateway } from './harness.js';
+import { delta, type RunningGateway, scrape, startAuditedFixture } from './harness.js';
 import { postRpc, toolCall } from './rpc.js';
 
 describe('one pipeline for tools and resource reads', () => {
@@ -9,11 +9,7 @@ describe('one pipeline for tools and resource reads', () => {
   let client: FixtureClient;
 
   beforeAll(async () => {
-    gateway = await startGateway(auditedFixture({ limit: 10, intervalMs: 3_600_000 }));
-    const instance = gateway.runtime.registry.instances[0];
-    if (!instance) throw new Error('no fixture instance');
-    const connected = await gateway.runtime.clientFor(instance);
-    client = connected as FixtureClient;
+    ({ gateway, client } = await startAuditedFixture({ limit: 10, intervalMs: 3_600_000 }));
   });
   afterAll(async () => gateway.close());
 
@@ -88,10 +84,7 @@ describe('cancellation', () => {
   let client: FixtureClient;
 
   beforeAll(async () => {
-    gateway = await startGateway(auditedFixture({ limit: 100, intervalMs: 3_600_000 }));
-    const instance = gateway.runtime.registry.instances[0];
-    if (!instance) throw new Error('no fixture instance');
-    client = (await gateway.runtime.clientFor(instance)) as FixtureClient;
+    ({ gateway, client } = await startAuditedFixture({ limit: 100, intervalMs: 3_600_000 }));
   });
   afterAll(async () => gateway.close());
 
