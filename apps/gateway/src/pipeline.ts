@@ -469,6 +469,18 @@ export function recordCall(
     upstreamCalls?: number | null;
   },
 ): void {
+  // Recording must never change what the caller is told: the call has already had its effect.
+  try {
+    writeAuditRow(runtime, call);
+  } catch (error) {
+    runtime.logger.error(
+      { err: error, tool: call.tool, requestId: call.requestId },
+      'audit row not recorded',
+    );
+  }
+}
+
+function writeAuditRow(runtime: Runtime, call: Parameters<typeof recordCall>[1]): void {
   const input = redactInput(call.args ?? {});
   runtime.recordAudit({
     at: call.at,
