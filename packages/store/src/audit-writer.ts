@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@switchboard/kit';
 import type { AuditEvent, AuditRepository } from './audit.js';
 import { AuditEventSchema } from './audit.js';
-import { abortable, describeError } from './db.js';
+import { abortable, describeError, sqlState } from './db.js';
 
 export interface AuditWriterOptions {
   /** Most events per INSERT (default 100). A full batch is written at once, not at the next tick. */
@@ -240,6 +240,12 @@ export class AuditWriter {
       try {
         await this.write(batch, Math.min(this.writeTimeoutMs, remaining));
       } catch (err) {
+        if (refusedContent(err)) {
+          // The database refuses what a row holds, not the write: retrying would block the queue
+          // forever. Write the batch row by row and set aside the rows it refuses.
+          await this.writeEachSettingAsideRefused(batch, Math.min(this.writeTimeoutMs, remaining));
+          continue;
+        }
         this.onFailure(err, batch.length);
         if (deadline === undefined) {
           this.scheduleRetry(this.backoff());
@@ -253,6 +259,32 @@ export class AuditWriter {
       this.buffer.splice(0, batch.length);
       this.written += batch.length;
       this.onSuccess();
+    }
+  }
+
+  /**
+   * Writes `batch` one row at a time: rows the database refuses for their content are removed and
+   * counted as rejected; any other failure stops here and leaves the rest buffered for the retry.
+   */
+  private async writeEachSettingAsideRefused(batch: readonly Buffered[], timeoutMs: number): Promise<void> {
+    for (const event of batch) {
+      try {
+        await this.write([event], timeoutMs);
+        this.written += 1;
+      } catch (err) {
+        if (!refusedContent(err)) {
+          this.onFailure(err, 1);
+          return;
+        }
+        this.rejected += 1;
+        this.log(
+          'error',
+          { err: describeError(err), requestId: event.requestId, tool: event.tool },
+          'audit: the database refused this event; it is set aside and counted as rejected',
+        );
+      }
+      // Only the drain loop removes from the head, so the head is this event.
+      this.buffer.splice(0, 1);
     }
   }
 
@@ -373,4 +405,12 @@ async function untilDeadline(promise: Promise<void>, deadline: number): Promise<
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether PostgreSQL refused a write for what it holds (SQLSTATE class 22, data exception: invalid
+ * JSON text, an untranslatable character, a value out of range), which no retry can fix.
+ */
+function refusedContent(err: unknown): boolean {
+  return sqlState(err)?.startsWith('22') === true;
 }

@@ -201,11 +201,6 @@ function toColumns(events: readonly AuditEvent[]): unknown[][] {
   return columns;
 }
 
-// PostgreSQL text cannot hold NUL; one such byte would fail the whole batch again on every retry.
-function clean(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
-}
-
 /** The input as JSON text jsonb accepts; what cannot be serialized is replaced by a marker, not lost silently. */
 export function inputJson(input: unknown): string {
   let json: string | undefined;
@@ -216,6 +211,18 @@ export function inputJson(input: unknown): string {
   }
   // undefined (or a function) serializes to nothing: store JSON null rather than violate NOT NULL.
   if (json === undefined) return 'null';
-  // jsonb refuses the escaped NUL too; an even run of backslashes before it is escaped text, not an escape.
-  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
+  // jsonb refuses the escaped NUL, and a surrogate escape: JSON.stringify writes paired surrogates as
+  // characters, so an escaped one is a lone surrogate (invalid text). An even run of backslashes
+  // before either is escaped text, not an escape.
+  return json.includes('\\u') ? json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : json;
 }
+
+/** A `\u0000` or `\ud800`-`\udfff` escape, not itself escaped by a backslash. */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
+
+// PostgreSQL text cannot hold NUL or a lone surrogate; either would fail the whole batch on every retry.
+function clean(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD').replaceAll(String.fromCharCode(0), '\uFFFD');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

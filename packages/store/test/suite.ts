@@ -362,6 +362,25 @@ export function storeSuite(backend: Backend): void {
           expect(rows[3]?.requestId).toBe('r\uFFFD0');
           expect(rows[0]).toMatchObject({ cacheStatus: null, upstreamCalls: null });
         });
+
+        it('stores lone surrogates (invalid text jsonb refuses) as U+FFFD, in keys and values, keeping pairs', async () => {
+          const principal = `key:${suffix()}`;
+          await store.audit.insertBatch([
+            event(principal, 0, {
+              input: { text: 'a\ud800b', low: '\udc00', pair: '😀', 'k\ud800': 1, literal: '\\ud800' },
+              tool: 't\udfff',
+            }),
+          ]);
+          const [row] = await store.audit.query({ principal });
+          expect(row?.input).toEqual({
+            text: 'a\uFFFDb',
+            low: '\uFFFD',
+            pair: '😀',
+            'k\uFFFD': 1,
+            literal: '\\ud800',
+          });
+          expect(row?.tool).toBe('t\uFFFD');
+        });
       });
     });
 
@@ -390,6 +409,29 @@ export function storeSuite(backend: Backend): void {
 
       const rowsOf = async (principal: string) =>
         (await store.audit.query({ principal, limit: 1000 })).sort((a, b) => a.seq - b.seq);
+
+      it('sets aside an event the database refuses for its content, counts it rejected, and writes the rest', async () => {
+        const principal = `key:${suffix()}`;
+        const { logger, records } = recordingLogger();
+        // A sink that sends the input as given, as a store without the input cleaning would.
+        const sink: AuditSink = {
+          insertBatch: async (events, options) => {
+            const poisoned = events.find((candidate) => candidate.requestId === 'req-poison');
+            if (poisoned) {
+              throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
+            }
+            return store.audit.insertBatch(events, options);
+          },
+        };
+        const writer = new AuditWriter(sink, { batchSize: 10, flushIntervalMs: 60_000, logger });
+        writer.record(event(principal, 0));
+        writer.record(event(principal, 1, { requestId: 'req-poison' }));
+        writer.record(event(principal, 2));
+        expect(await writer.close()).toEqual({ written: 2, unwritten: [] });
+        expect(writer.stats()).toMatchObject({ written: 2, rejected: 1, buffered: 0, failedFlushes: 0 });
+        expect((await rowsOf(principal)).map((row) => row.requestId)).toEqual(['req-0', 'req-2']);
+        expect(messages(records, 'error').join('\n')).toContain('set aside');
+      });
 
       it('groups events into batches of at most batchSize rows', async () => {
         const principal = `key:${suffix()}`;
