@@ -214,6 +214,17 @@ export function createMcpServer(runtime: Runtime, session: SessionContext): Serv
   return server;
 }
 
+/** Resolves when a response can take more data again, or is gone. */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
 /** The caller of the HTTP request being answered: the SDK builds its server inside this scope. */
 const current = new AsyncLocalStorage<SessionContext>();
 
@@ -239,8 +250,9 @@ export class HttpEndpoint {
 
   /** Answers one POST on the raw response; `body` is the already parsed JSON body. */
   async handle(session: SessionContext, req: IncomingMessage, res: ServerResponse, body: unknown) {
-    // The SDK stops a request whose web signal aborts and sends it no response (MCP: a cancelled
-    // request gets none); the client going away aborts it too.
+    // A request cancelled by its client, or whose client went away, aborts the handler's signal
+    // through the web request, and its stream ends here without an answer (MCP: a cancelled request
+    // gets none).
     const gone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
@@ -262,8 +274,7 @@ export class HttpEndpoint {
       for (;;) {
         const { done, value } = await reader.read();
         if (done || res.destroyed) break;
-        if (!res.write(value))
-          await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        if (!res.write(value)) await writable(res);
       }
     } catch {
       // The stream was cancelled: nothing more to send.
