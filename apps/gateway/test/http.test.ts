@@ -204,13 +204,19 @@ describe('Streamable HTTP endpoint (MCP SDK client against a real listener)', ()
     expect(read.contents[0]).toMatchObject({ uri: 'fixture://things/7', mimeType: 'application/json' });
     const first = read.contents[0];
     expect(first && 'text' in first ? JSON.parse(first.text) : undefined).toEqual({ id: 7, name: 'thing 7' });
+    // Resource not found is -32602 with data.uri (MCP 2026-07-28; the SDK sends it in every era,
+    // and 2025 clients accept it alongside the older -32002).
     await expect(client.readResource({ uri: 'fixture://things/404' })).rejects.toMatchObject({
-      code: -32002,
+      code: -32602,
+      data: { uri: 'fixture://things/404' },
     });
     await expect(client.readResource({ uri: 'fixture://things/abc' })).rejects.toMatchObject({
       code: -32602,
     });
-    await expect(client.readResource({ uri: 'other://x' })).rejects.toMatchObject({ code: -32002 });
+    await expect(client.readResource({ uri: 'other://x' })).rejects.toMatchObject({
+      code: -32602,
+      data: { uri: 'other://x' },
+    });
 
     const { prompts } = await client.listPrompts();
     expect(prompts).toEqual([

@@ -46,7 +46,11 @@ describe('one pipeline for tools and resource reads', () => {
 
     const read = await mcp.readResource({ uri: 'fixture://things/7' });
     expect(read.contents[0]).toMatchObject({ uri: 'fixture://things/7', mimeType: 'application/json' });
-    await expect(mcp.readResource({ uri: 'fixture://things/404' })).rejects.toMatchObject({ code: -32002 });
+    // Resource not found is -32602 with data.uri (MCP 2026-07-28; the SDK sends it in every era).
+    await expect(mcp.readResource({ uri: 'fixture://things/404' })).rejects.toMatchObject({
+      code: -32602,
+      data: { uri: 'fixture://things/404' },
+    });
 
     // Use up what is left of the quota (10 per hour, 4 taken by the test above, 2 by these reads).
     await mcp.callTool({ name: 'fixture__fan', arguments: { requests: 4 } });

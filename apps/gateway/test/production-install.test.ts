@@ -45,7 +45,7 @@ describe('the production install (pnpm deploy --prod, as the image)', () => {
     );
     await run(
       'pnpm',
-      ['--filter', '@switchboard/gateway', 'deploy', '--prod', '--offline', join(target, 'app')],
+      ['--filter', '@switchboard/gateway', 'deploy', '--prod', '--prefer-offline', join(target, 'app')],
       {
         cwd: root,
       },

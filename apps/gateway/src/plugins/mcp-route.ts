@@ -1,6 +1,6 @@
 import { requireScopes } from '@switchboard/auth';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { handleHttpRequest } from '../mcp.js';
+import { HttpEndpoint } from '../mcp.js';
 import { type AuthSetup, authenticateHook, refuse } from './auth.js';
 import { cancellationOf, toolCallOf } from './context.js';
 import { isLoopbackHost, jsonRpcError, OriginGuard } from './origin.js';
@@ -19,6 +19,8 @@ export async function mcpRoute(app: FastifyInstance, options: { auth: AuthSetup 
   const { auth } = options;
   const { server } = runtime.config;
   const { lifecycle } = runtime;
+  const endpoint = new HttpEndpoint(runtime, app.log);
+  app.addHook('onClose', async () => endpoint.close());
 
   const guard = new OriginGuard({
     loopback: isLoopbackHost(server.host),
@@ -117,7 +119,7 @@ export async function mcpRoute(app: FastifyInstance, options: { auth: AuthSetup 
       signal: running ? AbortSignal.any([running.signal, clientGone.signal]) : clientGone.signal,
     };
     try {
-      await handleHttpRequest(runtime, session, request.raw, reply.raw, request.body);
+      await endpoint.handle(session, request.raw, reply.raw, request.body);
     } catch (error) {
       request.log.error({ err: error }, 'mcp transport failed');
       if (!reply.raw.headersSent) {
