@@ -62,16 +62,26 @@ describe('the audit trail under hostile input', () => {
     expect(gateway.runtime.audit?.stats()).toMatchObject({ buffered: 0, dropped: 0 });
   });
 
-  it('answers a write with thousands of nesting levels in an extra argument as done, and audits it', async () => {
+  it('refuses a write with thousands of nesting levels before it has any effect, and audits a deep but allowed one', async () => {
     const before = client.calls.length;
     const deep = `${'['.repeat(5_000)}1${']'.repeat(5_000)}`;
-    const response = await postRpc(
+    const refused = await postRpc(
       gateway.url,
       `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fixture__write_thing","arguments":{"value":"x","extra":${deep}}}}`,
     );
-    expect(response.status).toBe(200);
-    const text = await response.text();
-    expect(text).not.toContain('"isError":true');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: { code: -32600, message: expect.stringContaining('nests deeper than 64 levels') },
+    });
+    expect(client.calls.length).toBe(before);
+
+    const allowed = `${'['.repeat(50)}1${']'.repeat(50)}`;
+    const done = await postRpc(
+      gateway.url,
+      `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"fixture__write_thing","arguments":{"value":"x","extra":${allowed}}}}`,
+    );
+    expect(done.status).toBe(200);
+    expect(await done.text()).not.toContain('"isError":true');
     expect(client.calls.length).toBe(before + 1);
     const [row] = await rowsOf('fixture__write_thing');
     expect(row).toMatchObject({ outcome: 'ok' });

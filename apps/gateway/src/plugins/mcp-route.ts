@@ -6,6 +6,21 @@ import { cancellationOf, toolCallOf } from './context.js';
 import { isLoopbackHost, jsonRpcError, OriginGuard } from './origin.js';
 import { rateLimitHook } from './rate-limit.js';
 
+/** Levels of arrays and objects a message may nest, envelope included. */
+const MAX_NESTING = 64;
+
+/** Whether `value` nests arrays and objects deeper than `limit` (iterative: any depth is safe to measure). */
+export function nestingExceeds(value: unknown, limit: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    if (depth > limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
+  }
+  return false;
+}
+
 /** The protocol revisions that allow a JSON-RPC batch in one POST. */
 const BATCH_VERSIONS = new Set(['2025-03-26']);
 
@@ -70,6 +85,18 @@ export async function mcpRoute(app: FastifyInstance, options: { auth: AuthSetup 
     if (lifecycle.shuttingDown) {
       request.refusal = 'unavailable';
       return reply.code(503).header('retry-after', '1').send(jsonRpcError(-32000, 'Shutting down; retry.'));
+    }
+    // Nothing a client needs nests this deep; refusing it here keeps deep input from reaching any
+    // recursive code (serializers, validators, the audit) and from having effects first.
+    if (nestingExceeds(request.body, MAX_NESTING)) {
+      return reply
+        .code(400)
+        .send(
+          jsonRpcError(
+            -32600,
+            `Invalid request: the message nests deeper than ${MAX_NESTING} levels; flatten it.`,
+          ),
+        );
     }
     // JSON-RPC batches were removed in MCP 2025-06-18; only a 2025-03-26 client may send one.
     const version = request.headers['mcp-protocol-version'];
