@@ -4,8 +4,11 @@ import { CATALOGUE } from './connectors.js';
 
 export interface DemoProfile {
   config: GatewayConfig;
-  /** The demo API key (SWITCHBOARD_DEMO_API_KEY, else a new one), registered with every scope. */
-  demoKey: string;
+  /**
+   * The demo API key (SWITCHBOARD_DEMO_API_KEY, else a new one), registered with every scope; absent
+   * when the demo runs without authentication.
+   */
+  demoKey?: string;
   close(): Promise<void>;
 }
 
@@ -48,9 +51,10 @@ export class DemoUnavailableError extends Error {
  */
 export async function startDemoProfile(
   env: Environment,
-  options: { port?: number } = {},
+  options: { port?: number; auth?: boolean } = {},
 ): Promise<DemoProfile> {
-  const demoKey = demoApiKey(env);
+  const withAuth = options.auth ?? true;
+  const demoKey = withAuth ? demoApiKey(env) : undefined;
   const { startDemoWorld } = await loadDemoWorld();
   const world = await startDemoWorld();
   try {
@@ -58,7 +62,10 @@ export async function startDemoProfile(
     const config = resolveConfig(
       {
         server: { port },
-        auth: { resource: `http://127.0.0.1:${port}/mcp`, apiKeys: { enabled: true } },
+        // Without auth the gateway serves one local principal, and only on loopback (serve checks).
+        ...(withAuth
+          ? { auth: { resource: `http://127.0.0.1:${port}/mcp`, apiKeys: { enabled: true } } }
+          : {}),
         database: { dataDir: 'memory' },
         connectors: world.connectors,
       },
@@ -70,7 +77,7 @@ export async function startDemoProfile(
         requireSecretsFromEnv: false,
       },
     );
-    return { config, demoKey, close: () => world.close() };
+    return { config, ...(demoKey === undefined ? {} : { demoKey }), close: () => world.close() };
   } catch (error) {
     await world.close();
     throw error;
@@ -78,9 +85,15 @@ export async function startDemoProfile(
 }
 
 /** What `switchboard demo` prints once listening: the endpoint and ready-to-paste client configs. */
-export function demoBanner(url: string, toolCount: number, demoKey: string): string {
+export function demoBanner(url: string, toolCount: number, demoKey: string | undefined): string {
   const httpConfig = {
-    mcpServers: { switchboard: { type: 'http', url, headers: { Authorization: `Bearer ${demoKey}` } } },
+    mcpServers: {
+      switchboard: {
+        type: 'http',
+        url,
+        ...(demoKey === undefined ? {} : { headers: { Authorization: `Bearer ${demoKey}` } }),
+      },
+    },
   };
   const stdioConfig = {
     mcpServers: { switchboard: { command: 'pnpm', args: ['--silent', 'switchboard', 'stdio', '--demo'] } },
@@ -89,7 +102,9 @@ export function demoBanner(url: string, toolCount: number, demoKey: string): str
     '',
     `Switchboard demo is listening on ${url}  (${toolCount} tools, embedded sandboxes, loopback only)`,
     '',
-    `Demo API key (every scope; set SWITCHBOARD_DEMO_API_KEY to fix it): ${demoKey}`,
+    demoKey === undefined
+      ? 'No authentication (--no-auth): every local process may call it, with every scope.'
+      : `Demo API key (every scope; set SWITCHBOARD_DEMO_API_KEY to fix it): ${demoKey}`,
     '',
     'Client configuration (Streamable HTTP), ready to paste:',
     JSON.stringify(httpConfig, null, 2),

@@ -16,7 +16,8 @@ const USAGE = `Usage: switchboard <command> [options]
 
 Commands:
   serve [--config FILE]            Serve the catalogue over Streamable HTTP at /mcp.
-  demo                             Serve the demo profile: embedded sandboxes, no setup.
+  demo [--no-auth]                 Serve the demo profile: embedded sandboxes, no setup. --no-auth
+                                   drops the demo API key (loopback only; for test runners).
   stdio [--config FILE | --demo]   Serve the catalogue over stdin/stdout.
   tools [--config FILE | --demo] [--json]
                                    Print the namespaced catalogue.
@@ -78,12 +79,12 @@ async function loadAdminConfig(given: string | undefined): Promise<GatewayConfig
   return loadConfigFile(path, { env: process.env, catalogue: CATALOGUE });
 }
 
-async function loadProfile(options: { config?: string; demo?: boolean }): Promise<Loaded> {
+async function loadProfile(options: { config?: string; demo?: boolean; auth?: boolean }): Promise<Loaded> {
   if (options.demo) {
     if (options.config !== undefined) throw new UsageError('Pass either --config or --demo, not both.');
     const requested = Number(process.env.PORT || 8080);
     const port = requested === 0 ? await freePort(process.env.HOST || '127.0.0.1') : requested;
-    return startDemoProfile(process.env, { port });
+    return startDemoProfile(process.env, { port, auth: options.auth ?? true });
   }
   const config = await loadConfigFile(configPath(options.config), { env: process.env, catalogue: CATALOGUE });
   return { config, close: async () => {} };
@@ -147,7 +148,7 @@ async function serve(profile: Loaded, logger: GatewayLogger, banner: boolean): P
   const address = await app.listen({ host: server.host, port: server.port });
   const url = `${address}/mcp`;
   logger.info({ url }, 'listening');
-  if (banner) write(process.stdout, demoBanner(url, runtime.registry.tools.size, profile.demoKey ?? ''));
+  if (banner) write(process.stdout, demoBanner(url, runtime.registry.tools.size, profile.demoKey));
 }
 
 async function stdio(profile: Loaded): Promise<void> {
@@ -218,6 +219,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     options: {
       config: { type: 'string', short: 'c' },
       demo: { type: 'boolean', default: false },
+      'no-auth': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       name: { type: 'string' },
@@ -245,7 +247,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     case 'demo': {
       const logger = createLogger({ destination: 'stderr' });
-      await serve(await loadProfile({ demo: true }), logger, true);
+      await serve(await loadProfile({ demo: true, auth: !values['no-auth'] }), logger, true);
       return -1;
     }
     case 'stdio':

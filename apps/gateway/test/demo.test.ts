@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { HERO_EMAILS } from '@switchboard/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
+import { demoBanner } from '../src/demo.js';
 import { childEnv, REPO_ROOT } from './cli.js';
 
 /** Starts `pnpm start` from the repository root, as the README says, on a free port. */
@@ -84,4 +85,13 @@ describe('the demo profile, started the way the README says', () => {
       await client.close();
     }
   }, 90_000);
+});
+
+describe('the demo without authentication (--no-auth, for test runners that send no credentials)', () => {
+  it('prints no key and a client configuration without an Authorization header', () => {
+    const banner = demoBanner('http://127.0.0.1:4000/mcp', 3, undefined);
+    expect(banner).toContain('No authentication (--no-auth)');
+    expect(banner).not.toContain('Authorization');
+    expect(banner).toContain('"url": "http://127.0.0.1:4000/mcp"');
+  });
 });
