@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CONFORMANCE_VERSION=0.2.0-alpha.12
+INSPECTOR_VERSION=2.12.0
 NODE_FOR_RUNNER=22
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
@@ -25,7 +26,8 @@ trap cleanup EXIT
 
 echo "Installing the conformance runner ${CONFORMANCE_VERSION} and Node ${NODE_FOR_RUNNER} for it..." >&2
 npm install --prefix "$tools" --no-save --no-audit --no-fund --silent \
-  "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" "node@${NODE_FOR_RUNNER}"
+  "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" "node@${NODE_FOR_RUNNER}" \
+  "@modelcontextprotocol/inspector@${INSPECTOR_VERSION}"
 runner=("$tools/node_modules/.bin/node" "$tools/node_modules/@modelcontextprotocol/conformance/dist/index.js")
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
@@ -44,6 +46,22 @@ for revision in 2026-07-28 2025-11-25; do
   "${runner[@]}" server --url "http://127.0.0.1:${port}/mcp" --requirements "$revision" \
     --expected-failures "scripts/conformance/expected-failures-${revision}.yml" \
     -o "$out/${revision}" || status=1
+done
+# The MCP Inspector's CLI, a client nobody here wrote, in both protocol eras.
+for era in modern legacy; do
+  echo "== MCP Inspector CLI, --protocol-era ${era}" >&2
+  listed=$(HOME="$tools" "$tools/node_modules/.bin/mcp-inspector" --cli "http://127.0.0.1:${port}/mcp" \
+    --protocol-era "$era" --method tools/list --format json -q) || { status=1; continue; }
+  called=$(HOME="$tools" "$tools/node_modules/.bin/mcp-inspector" --cli "http://127.0.0.1:${port}/mcp" \
+    --protocol-era "$era" --method tools/call --tool-name odoo__find_customers \
+    --tool-arg domain=helix-robotics.com --format json -q) || { status=1; continue; }
+  if grep -q '"customer360__get_customer"' <<<"$listed" && grep -q '"structuredContent"' <<<"$called" \
+    && ! grep -q '"isError":true' <<<"$called"; then
+    echo "listed the catalogue and called odoo__find_customers" >&2
+  else
+    echo "unexpected answer: ${listed:0:300} ${called:0:300}" >&2
+    status=1
+  fi
 done
 echo "Results: $out" >&2
 exit "$status"
