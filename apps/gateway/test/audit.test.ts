@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED, redactInput } from '../src/audit.js';
 import type { FixtureClient } from './fixture-connector.js';
-import { type RunningGateway, startAuditedFixture } from './harness.js';
+import { auditRows, type RunningGateway, startAuditedFixture } from './harness.js';
 import { postRpc, toolCall } from './rpc.js';
 
 /** `levels` arrays nested in one another, built without recursion. */
@@ -42,10 +42,7 @@ describe('the audit trail under hostile input', () => {
   });
   afterAll(async () => gateway.close());
 
-  const rowsOf = async (tool: string) => {
-    await gateway.runtime.audit?.flush(5_000);
-    return (await gateway.runtime.store?.audit.query({ tool, limit: 10 })) ?? [];
-  };
+  const rowsOf = (tool: string) => auditRows(gateway, tool, 10);
 
   it('records a call whose input holds a lone surrogate, and keeps recording the calls after it', async () => {
     const poisoned = await postRpc(

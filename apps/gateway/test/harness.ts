@@ -121,3 +121,9 @@ export async function startAuditedFixture(quota: {
   if (!isFixtureClient(client)) throw new Error('the fixture instance has no fixture client');
   return { gateway, client };
 }
+
+/** The audit rows of a tool, newest first, once everything buffered has been written. */
+export async function auditRows(gateway: Pick<RunningGateway, 'runtime'>, tool: string, limit = 100) {
+  await gateway.runtime.audit?.flush(5_000);
+  return (await gateway.runtime.store?.audit.query({ tool, limit })) ?? [];
+}

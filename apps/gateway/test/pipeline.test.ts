@@ -1,7 +1,7 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureClient } from './fixture-connector.js';
-import { delta, type RunningGateway, scrape, startAuditedFixture } from './harness.js';
+import { auditRows, delta, type RunningGateway, scrape, startAuditedFixture } from './harness.js';
 import { postRpc, toolCall } from './rpc.js';
 
 describe('one pipeline for tools and resource reads', () => {
@@ -13,11 +13,8 @@ describe('one pipeline for tools and resource reads', () => {
   });
   afterAll(async () => gateway.close());
 
-  const rows = async (tool: string) => {
-    await gateway.runtime.audit?.flush(5_000);
-    const found = await gateway.runtime.store?.audit.query({ tool, limit: 100 });
-    return (found ?? []).reverse();
-  };
+  /** Oldest first. */
+  const rows = async (tool: string) => (await auditRows(gateway, tool)).reverse();
 
   it('charges one quota token per vendor request and audits the same count', async () => {
     const before = await scrape(gateway);
@@ -92,11 +89,7 @@ describe('cancellation', () => {
   });
   afterAll(async () => gateway.close());
 
-  const lastRow = async (tool: string) => {
-    await gateway.runtime.audit?.flush(5_000);
-    const [row] = (await gateway.runtime.store?.audit.query({ tool, limit: 1 })) ?? [];
-    return row;
-  };
+  const lastRow = async (tool: string) => (await auditRows(gateway, tool, 1))[0];
 
   it('stops the vendor request when the client cancels the call, and audits it as cancelled', async () => {
     const mcp = await gateway.client();
