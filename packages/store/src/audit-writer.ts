@@ -27,7 +27,7 @@ export interface AuditWriterStats {
   buffered: number;
   /** Written by this writer. */
   written: number;
-  /** Refused because the buffer was full or the writer closed. */
+  /** Refused because the buffer was full or the writer closed, or still unwritten when it closed. */
   dropped: number;
   /** Refused because the event was malformed (a gateway bug; logged as an error). */
   rejected: number;
@@ -177,6 +177,10 @@ export class AuditWriter {
       this.clearRetry();
       this.reportDrops(true);
       if (result.unwritten.length > 0) {
+        // Handed to the caller and lost with the process otherwise: counted as dropped, like a full
+        // buffer, and no longer buffered.
+        this.dropped += result.unwritten.length;
+        this.buffer.length = 0;
         this.log(
           'error',
           {

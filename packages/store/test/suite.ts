@@ -628,6 +628,7 @@ export function storeSuite(backend: Backend): void {
             'req-4',
           ]);
           expect(messages(records, 'error')).toContain('audit: events could not be written before shutdown');
+          expect(writer.stats()).toMatchObject({ dropped: 5, written: 0, buffered: 0 });
         } finally {
           proxy.restore();
         }
