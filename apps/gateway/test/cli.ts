@@ -46,7 +46,7 @@ export interface ServeProcess {
   child: ChildProcessWithoutNullStreams;
   output: () => string;
   exited: Promise<number | null>;
-  /** The MCP URL once the process logs it (rejects if it exits or takes over a minute). */
+  /** The MCP URL once the process logs it (rejects if the process exits first). */
   url(): Promise<string>;
 }
 
@@ -67,15 +67,26 @@ export function serve(configPath: string, env: Record<string, string>): ServePro
     child,
     output: () => output,
     exited,
+    // Bounded by the calling test's timeout, not by a clock of its own.
     async url() {
-      const started = Date.now();
       for (;;) {
         const url = /"url":"(http:\/\/[^"]+\/mcp)"/.exec(output)?.[1];
         if (url !== undefined) return url;
-        if (child.exitCode !== null || child.signalCode !== null || Date.now() - started > 60_000) {
+        if (child.exitCode !== null || child.signalCode !== null) {
           throw new Error(`switchboard serve did not start:\n${output}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Until the process writes or exits, whichever comes first.
+        await new Promise<void>((resolve) => {
+          const next = () => {
+            child.stdout.off('data', next);
+            child.stderr.off('data', next);
+            child.off('exit', next);
+            resolve();
+          };
+          child.stdout.on('data', next);
+          child.stderr.on('data', next);
+          child.on('exit', next);
+        });
       }
     },
   };

@@ -76,7 +76,8 @@ describe.skipIf(!available)('redis cache across instances and outages', () => {
 
   it('lets a waiter on another instance load once a dead holder’s lock expires', async () => {
     const dying = track(redisCache({ lockTtlMs: 300 }));
-    const survivor = track(redisCache({ lockWaitMs: 3_000 }));
+    // Longer than the test's own timeout: the survivor can only answer by seeing the lock expire.
+    const survivor = track(redisCache({ lockWaitMs: 120_000 }));
     const key = freshKey();
     const never = deferred<Item>();
     void dying.wrap(key, long, () => never.promise).catch(() => undefined); // Holds the lock, never finishes.
@@ -84,7 +85,6 @@ describe.skipIf(!available)('redis cache across instances and outages', () => {
     const result = await timed(() => survivor.wrap(key, long, async () => ({ n: 2 })));
     expect(result.value).toMatchObject({ status: 'miss', value: { n: 2 } });
     expect(result.ms).toBeGreaterThanOrEqual(200);
-    expect(result.ms).toBeLessThan(1_500);
     never.resolve({ n: 1 });
   });
 
@@ -177,9 +177,10 @@ describe.skipIf(!available)('redis cache across instances and outages', () => {
 
   it('bypasses from the first call when Redis is unreachable at start-up', async () => {
     proxy.cut();
-    const cache = track(createRedisCache({ redis: client(proxiedUrl()), prefix, commandTimeoutMs: 200 }));
-    const result = await timed(() => cache.wrap(freshKey(), long, async () => ({ n: 1 })));
-    expect(result.value).toMatchObject({ status: 'bypass', value: { n: 1 } });
-    expect(result.ms).toBeLessThan(400);
+    // A command timeout past the test's own: the calls can only answer by not waiting for Redis.
+    const cache = track(createRedisCache({ redis: client(proxiedUrl()), prefix, commandTimeoutMs: 120_000 }));
+    const first = await cache.wrap(freshKey(), long, async () => ({ n: 1 }));
+    expect(first).toMatchObject({ status: 'bypass', value: { n: 1 } });
+    expect(await cache.wrap(freshKey(), long, async () => ({ n: 2 }))).toMatchObject({ status: 'bypass' });
   });
 });

